@@ -6,12 +6,15 @@ one notebook's model classes in another (:mod:`helpers.nbimport`) and small util
 (:mod:`helpers.utils`).
 """
 
+from . import plot
 from .data import MnistDataError, batches, load_mnist
+from .nbimport import load_notebook_definitions
 from .utils import (
     QUICK_ENV,
     is_quick,
     load_weights,
     pick_device,
+    read_metadata,
     save_weights,
     seed_everything,
     weights_path,
@@ -19,7 +22,16 @@ from .utils import (
 )
 
 __all__ = [
-    "MnistDataError", "batches", "load_mnist",
-    "QUICK_ENV", "is_quick", "load_weights", "pick_device", "save_weights", "seed_everything",
+    "plot", "MnistDataError", "batches", "load_mnist", "load_notebook_definitions",
+    "QUICK_ENV", "is_quick", "load_weights", "pick_device", "read_metadata", "save_weights", "seed_everything",
     "weights_path", "writes_weights",
 ]
+
+
+def __getattr__(name):
+    # `helpers.widgets` and `helpers.metrics` import ipywidgets / torchmetrics: load them on first use
+    if name in ("widgets", "metrics"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'helpers' has no attribute {name!r}")

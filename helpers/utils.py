@@ -169,3 +169,17 @@ def load_weights(model: nn.Module, path: str | os.PathLike, device: torch.device
         )
     model.load_state_dict(state)
     return model
+
+
+def read_metadata(path: str | os.PathLike) -> dict[str, str]:
+    """The string metadata stored in a safetensors file's header (e.g. a JSON training history)."""
+    from safetensors import SafetensorError, safe_open
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no weight file at {path}; restore the shipped files with `git checkout -- data/weights`.")
+    try:
+        with safe_open(str(path), framework="pt") as fh:
+            return dict(fh.metadata() or {})
+    except (SafetensorError, OSError) as err:
+        raise ValueError(f"{path} is not a readable safetensors file ({err}).") from None

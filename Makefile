@@ -1,0 +1,40 @@
+# Two commands do everything:  `make lab`  and  `make test`.
+# Both create (or reuse) the virtual environment .venv and install the project into it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+NOTEBOOKS := notebooks/01_autoencoder.ipynb notebooks/02_vae.ipynb notebooks/03_gan.ipynb
+
+.PHONY: setup lab test notebooks weights classifier bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)                ## create .venv and install everything
+
+lab: $(STAMP)                  ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+test: $(STAMP)                 ## unit tests + every notebook under nbval, in quick mode
+	$(BIN)/python -m pytest
+
+notebooks: $(STAMP)            ## run every notebook top to bottom in full mode, saving outputs and weights
+	for nb in $(NOTEBOOKS); do \
+	  GENMODELS_WRITE_WEIGHTS=1 $(BIN)/python -m helpers.run_notebook $$nb || exit 1; \
+	done
+
+weights: notebooks             ## alias: the shipped weights come from the notebooks' own full runs
+
+classifier: $(STAMP)           ## retrain the MNIST classifier behind the sample-quality metric
+	$(BIN)/python -m helpers.metrics --train
+
+bench: $(STAMP)                ## the benchmark table (slow: runs every notebook in full mode)
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) data/cache
