@@ -1,0 +1,250 @@
+"""The latent-space widgets, driven from Python (no browser): images, codes, buttons and errors."""
+
+import io
+
+import pytest
+import torch
+from PIL import Image
+from torch import nn
+
+from helpers import widgets as W
+
+
+class TinyDecoder(nn.Module):
+    """codes (B, D) -> images (B, 1, 28, 28) in (0, 1): a Linear layer and a sigmoid."""
+
+    def __init__(self, code_size):
+        super().__init__()
+        torch.manual_seed(0)
+        self.fc = nn.Linear(code_size, 28 * 28)
+        nn.init.normal_(self.fc.weight, std=2.0)  # strong enough that small moves change pixels
+
+    def forward(self, z):
+        return torch.sigmoid(self.fc(z)).view(-1, 1, 28, 28)
+
+
+class TinyEncoder(nn.Module):
+    def __init__(self, code_size):
+        super().__init__()
+        torch.manual_seed(1)
+        self.fc = nn.Linear(28 * 28, code_size)
+
+    def forward(self, x):
+        return self.fc(x.flatten(1))
+
+
+def png_to_tensor(png: bytes) -> torch.Tensor:
+    """PNG bytes -> uint8 tensor (H, W) (greyscale)."""
+    img = Image.open(io.BytesIO(png))
+    assert img.mode == "L"
+    return torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).view(img.height, img.width)
+
+
+def expected_pixels(decode, code):
+    """What the widget must show for `code`: round(255 * decode(code)), each pixel an 8x8 block."""
+    with torch.no_grad():
+        img = decode(code.view(1, -1))[0, 0]
+    small = (img * 255).round().to(torch.uint8)
+    return small.repeat_interleave(W.SCALE, 0).repeat_interleave(W.SCALE, 1)
+
+
+@pytest.fixture
+def dec2():
+    return TinyDecoder(2).eval()
+
+
+def test_sliders_redraw_exactly_the_decoded_digit(dec2):
+    w = W.latent_explorer(dec2, 2)
+    assert len(w.sliders) == 2 and all(s.continuous_update for s in w.sliders)
+    assert [s.description for s in w.sliders] == ["z1", "z2"]
+    shown = png_to_tensor(w.png)
+    assert shown.shape == (224, 224)
+    assert torch.equal(shown, expected_pixels(dec2, torch.zeros(2)))
+
+    before, n = w.png, w.n_decodes
+    w.sliders[0].value = 1.5
+    assert w.n_decodes == n + 1
+    assert w.png != before and w.image.value == w.png
+    assert torch.equal(w.code(), torch.tensor([1.5, 0.0]))
+    assert torch.equal(png_to_tensor(w.png), expected_pixels(dec2, torch.tensor([1.5, 0.0])))
+
+    w.sliders[1].value = -2.25
+    assert torch.equal(png_to_tensor(w.png), expected_pixels(dec2, torch.tensor([1.5, -2.25])))
+
+
+def test_set_values_decodes_once(dec2):
+    w = W.latent_explorer(dec2, 2)
+    n = w.n_decodes
+    w.set_values([0.5, -0.5])
+    assert w.n_decodes == n + 1
+    assert torch.equal(w.code(), torch.tensor([0.5, -0.5]))
+    assert torch.equal(png_to_tensor(w.png), expected_pixels(dec2, w.code()))
+    with pytest.raises(ValueError, match="expected 2 slider values, got 3"):
+        w.set_values([0, 0, 0])
+
+
+def test_large_code_gets_few_sliders_and_buttons_work():
+    dec = TinyDecoder(32).eval()
+    w = W.latent_explorer(dec, 32, seed=3)
+    assert len(w.sliders) == W.MAX_SLIDERS
+    assert torch.equal(w.code(), torch.zeros(32))
+
+    first = w.png
+    n = w.n_decodes
+    w.random_button.click()
+    assert w.n_decodes == n + 1  # one decode for a whole new code
+    drawn = w.base.clone()
+    assert drawn.abs().sum() > 0
+    assert torch.equal(w.code(), drawn)  # slider values and hidden coordinates both from the draw
+    assert [s.value for s in w.sliders] == pytest.approx(drawn[: W.MAX_SLIDERS].tolist())
+    assert w.png != first
+    assert torch.equal(png_to_tensor(w.png), expected_pixels(dec, drawn))
+
+    w.sliders[2].value = 2.0  # nudge one direction; the other 31 coordinates stay
+    nudged = drawn.clone()
+    nudged[2] = 2.0
+    assert torch.equal(w.code(), nudged)
+
+    w.reset_button.click()
+    assert torch.equal(w.code(), drawn)
+    assert torch.equal(png_to_tensor(w.png), expected_pixels(dec, drawn))
+
+    w.random_button.click()
+    assert not torch.equal(w.base, drawn)  # a second draw differs from the first
+
+    again = W.latent_explorer(dec, 32, seed=3)
+    again.random_button.click()
+    assert torch.equal(again.base, drawn)  # same seed, same sequence
+
+
+def test_n_sliders_on_a_small_code():
+    dec = TinyDecoder(4).eval()
+    w = W.latent_explorer(dec, 4, n_sliders=2)
+    assert len(w.sliders) == 2
+    w.sliders[1].value = 1.0
+    assert torch.equal(w.code(), torch.tensor([0.0, 1.0, 0.0, 0.0]))
+
+
+def test_start_from_a_real_digit(dec2):
+    enc = TinyEncoder(2).eval()
+    torch.manual_seed(5)
+    images = torch.rand(6, 1, 28, 28)
+    w = W.latent_explorer(dec2, 2, encode=enc, images=images, limit=0.05)
+
+    w.index_box.value = 4
+    with torch.no_grad():
+        z = enc(images[4:5])[0]
+    assert torch.allclose(w.code(), z, atol=1e-6)
+    assert [s.value for s in w.sliders] == pytest.approx(z.tolist())
+    # sliders widen rather than clip when the code lies outside [-limit, limit]
+    assert z.abs().min() > 0.05
+    assert all(s.min <= s.value <= s.max and s.max > 0.05 for s in w.sliders)
+    assert torch.equal(png_to_tensor(w.png), expected_pixels(dec2, w.code()))
+    real = png_to_tensor(w.real_image.value)
+    assert torch.equal(real[::4, ::4], (images[4, 0] * 255).round().to(torch.uint8))
+
+    w.sliders[0].value = w.sliders[0].value + 0.3  # nudge, then reset goes back to the digit's code
+    w.reset_button.click()
+    assert torch.allclose(w.code(), z, atol=1e-6)
+
+    w.real_random_button.click()
+    i = w.index_box.value
+    with torch.no_grad():
+        zi = enc(images[i: i + 1])[0]
+    assert torch.allclose(w.code(), zi, atol=1e-6)
+
+
+def test_interpolation_endpoints_and_midpoint(dec2):
+    a, b = torch.tensor([1.0, -2.0]), torch.tensor([[-0.5, 2.5]])  # (D,) and (1, D) both accepted
+    w = W.interpolation_explorer(dec2, a, b)
+    assert (w.t_slider.min, w.t_slider.max) == (0.0, 1.0) and w.t_slider.continuous_update
+    assert torch.equal(w.code(), a)
+    assert torch.equal(png_to_tensor(w.png), expected_pixels(dec2, a))
+    start = w.png
+    w.t_slider.value = 1.0
+    assert torch.equal(w.code(), b[0])
+    assert torch.equal(png_to_tensor(w.png), expected_pixels(dec2, b[0]))
+    w.t_slider.value = 0.5
+    assert torch.allclose(w.code(), (a + b[0]) / 2)
+    assert w.png != start
+    assert torch.equal(png_to_tensor(w.start_image.value)[::4, ::4], expected_pixels(dec2, a)[::8, ::8])
+
+
+def test_image_to_png_scales_and_quantises():
+    img = torch.tensor([[0.0, 1.0], [0.5, 0.2]])
+    px = png_to_tensor(W.image_to_png(img, scale=3))
+    assert px.shape == (6, 6)
+    assert px[0, 0] == 0 and px[2, 5] == 255 and px[5, 0] == 128 and px[4, 4] == 51
+
+
+# ---- bad input: clear errors at build time -----------------------------------------------
+
+
+@pytest.mark.parametrize("code_size, exc, msg", [
+    (0, ValueError, "positive int.*got 0"),
+    (-3, ValueError, "positive int.*got -3"),
+    (2.0, TypeError, "positive int.*float"),
+    ("2", TypeError, "positive int.*str"),
+])
+def test_bad_code_size(dec2, code_size, exc, msg):
+    with pytest.raises(exc, match=msg):
+        W.latent_explorer(dec2, code_size)
+
+
+def test_decode_not_callable():
+    with pytest.raises(TypeError, match="decode must be callable"):
+        W.latent_explorer(torch.zeros(3), 2)
+
+
+def test_decode_wrong_shape():
+    with pytest.raises(ValueError, match=r"should be \(1, 1, 28, 28\), got \(1, 784\)"):
+        W.latent_explorer(lambda z: torch.zeros(z.shape[0], 784), 2)
+
+
+def test_decode_wrong_dtype_and_type():
+    with pytest.raises(TypeError, match="floating-point.*uint8"):
+        W.latent_explorer(lambda z: torch.zeros(z.shape[0], 1, 28, 28, dtype=torch.uint8), 2)
+    with pytest.raises(TypeError, match="torch.Tensor.*ndarray"):
+        W.latent_explorer(lambda z: torch.zeros(z.shape[0], 1, 28, 28).numpy(), 2)
+
+
+def test_decode_nan_and_range():
+    with pytest.raises(ValueError, match="NaN/inf"):
+        W.latent_explorer(lambda z: torch.full((z.shape[0], 1, 28, 28), float("nan")), 2)
+    with pytest.raises(ValueError, match=r"\[0, 1\].*tanh"):
+        W.latent_explorer(lambda z: -torch.ones(z.shape[0], 1, 28, 28), 2)
+
+
+def test_code_size_that_the_decoder_does_not_take(dec2):
+    with pytest.raises(ValueError, match=r"zero code of shape \(1, 5\)"):
+        W.latent_explorer(dec2, 5)
+
+
+def test_bad_images_and_encode(dec2):
+    enc = TinyEncoder(2)
+    with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\).*got \(4, 28, 28\).*unsqueeze"):
+        W.latent_explorer(dec2, 2, encode=enc, images=torch.rand(4, 28, 28))
+    with pytest.raises(ValueError, match="needs both encode and images"):
+        W.latent_explorer(dec2, 2, encode=enc)
+    with pytest.raises(ValueError, match=r"\(1, 2\), got \(1, 3\)"):
+        W.latent_explorer(dec2, 2, encode=TinyEncoder(3), images=torch.rand(4, 1, 28, 28))
+    with pytest.raises(TypeError, match="tuple.*vae.encode"):
+        W.latent_explorer(dec2, 2, encode=lambda x: (enc(x), enc(x)), images=torch.rand(4, 1, 28, 28))
+
+
+def test_bad_n_sliders_and_limit(dec2):
+    with pytest.raises(ValueError, match="n_sliders must be between 1 and code_size=2, got 3"):
+        W.latent_explorer(dec2, 2, n_sliders=3)
+    with pytest.raises(ValueError, match="limit must be a positive"):
+        W.latent_explorer(dec2, 2, limit=0)
+
+
+def test_bad_interpolation_codes(dec2):
+    with pytest.raises(ValueError, match=r"z_end must have shape \(2,\) or \(1, 2\), got \(3,\)"):
+        W.interpolation_explorer(dec2, torch.zeros(2), torch.zeros(3))
+    with pytest.raises(ValueError, match=r"z_start must be one code.*got \(4, 2\)"):
+        W.interpolation_explorer(dec2, torch.zeros(4, 2), torch.zeros(2))
+    with pytest.raises(TypeError, match="z_start must be a torch.Tensor.*list"):
+        W.interpolation_explorer(dec2, [0.0, 0.0], torch.zeros(2))
+    with pytest.raises(ValueError, match="NaN"):
+        W.interpolation_explorer(dec2, torch.tensor([float("nan"), 0.0]), torch.zeros(2))
