@@ -1,0 +1,89 @@
+"""Input-pipeline speed: MNIST load time, and one training epoch fed two ways.
+
+    python -m benchmarks.data_speed
+
+* load: ``helpers.load_mnist`` for both splits from the shipped files, after the one-off
+  decompression (the in-memory cache cleared first, so the files are really read).
+* epoch: the pytorch/examples VAE (MLP 784-400-20, batch 128, Adam 1e-3) trained for one epoch
+  from ``helpers.batches`` over in-memory tensors, and the same through ``DataLoader`` +
+  ``ToTensor`` as in pytorch/examples (a PIL image converted per example, per step).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import torch
+
+import helpers
+from helpers import data as hdata
+
+
+def mnist_load_seconds(repeats: int = 3) -> float:
+    """Best of ``repeats`` wall times to load train + test into tensors (after decompression)."""
+    helpers.load_mnist("test")  # make sure the decompressed files exist
+    best = float("inf")
+    for _ in range(repeats):
+        hdata._load_uint8.cache_clear()
+        start = time.perf_counter()
+        helpers.load_mnist("train")
+        helpers.load_mnist("test")
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def epoch_seconds(make_step: Callable[[], Callable[[torch.Tensor], None]], pipeline: str, seed: int = 0) -> float:
+    """Wall time of one epoch over the 60,000 training images, batch 128.
+
+    make_step() returns a fresh ``step(x)`` (model + optimiser) taking a batch (B, 1, 28, 28) in [0, 1];
+    pipeline is ``"helpers"`` (in-memory tensors) or ``"dataloader"`` (DataLoader + ToTensor).
+    """
+    helpers.seed_everything(seed)
+    step = make_step()
+    if pipeline == "helpers":
+        train_x, _ = helpers.load_mnist("train")
+        start = time.perf_counter()
+        for x in helpers.batches(train_x, batch_size=128, generator=torch.Generator().manual_seed(seed)):
+            step(x)
+    elif pipeline == "dataloader":
+        import torchvision
+        from torchvision import transforms
+
+        helpers.load_mnist("train")  # decompressed files in place for torchvision
+        ds = torchvision.datasets.MNIST(str(hdata.cache_dir()), train=True, download=False,
+                                        transform=transforms.ToTensor())
+        loader = torch.utils.data.DataLoader(ds, batch_size=128, shuffle=True)
+        start = time.perf_counter()
+        for x, _ in loader:
+            step(x)
+    else:
+        raise ValueError(f"pipeline must be 'helpers' or 'dataloader', got {pipeline!r}")
+    return time.perf_counter() - start
+
+
+def examples_vae_step():
+    from benchmarks.anchors import ExamplesVAE, examples_vae_loss
+
+    model = ExamplesVAE()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step(x):
+        recon, mu, logvar = model(x)
+        loss = examples_vae_loss(recon, x, mu, logvar)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def main() -> None:
+    print(f"MNIST train+test into tensors: {mnist_load_seconds():.2f} s")
+    fast = epoch_seconds(examples_vae_step, "helpers")
+    slow = epoch_seconds(examples_vae_step, "dataloader")
+    print(f"VAE 784-400-20 epoch: helpers.batches {fast:.1f} s, DataLoader+ToTensor {slow:.1f} s, ratio {fast / slow:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""The benchmark table: speed, sample quality and time, slider latency, test-suite time.
+
+    make bench            (or: .venv/bin/python -m benchmarks.run)
+
+Every row is measured in this one run, on the machine at hand. Slow: it executes each notebook in
+full mode (copies in a temporary folder; the committed notebooks are not touched), trains the two
+anchor recipes and runs the test suite. The table is printed and written to
+``benchmarks/results/latest.md`` and ``benchmarks/results/latest.json``.
+
+Options: ``--skip-tests`` (leave out the test-suite row), ``--only ROW[,ROW]`` with rows among
+``speed,notebooks,anchors,tests`` (for a partial run; the README shows a full one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+NOTEBOOKS = {
+    "01_autoencoder.ipynb": ("Autoencoder (notebook 1)", 120),
+    "02_vae.ipynb": ("VAE (notebook 2)", 180),
+    "03_gan.ipynb": ("GAN (notebook 3)", 360),
+}
+
+# Appended to a copy of each notebook: save generate(10000) and time the notebook's own sliders.
+PROBE = r'''
+import json as _json, sys as _sys
+_sys.path.insert(0, {root!r})
+from safetensors.torch import save_file as _save_file
+from helpers.widgets import LatentExplorer as _LE
+from benchmarks.slider_latency import measure_latency as _measure
+_save_file({{"samples": generate(10000).contiguous()}}, {samples!r})
+_lat = {{_k: _measure(_v, n=200) for _k, _v in list(globals().items()) if isinstance(_v, _LE) and not _k.startswith("_")}}
+with open({latency!r}, "w") as _fh:
+    _json.dump(_lat, _fh)
+'''
+
+
+def run_notebook_probe(name: str, workdir: Path) -> dict:
+    """Execute notebooks/<name> in full mode with the probe cell; wall time, samples, slider latency."""
+    import nbformat
+    from safetensors.torch import load_file
+
+    from helpers.run_notebook import run_notebook
+
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    samples, latency = workdir / f"{name}.samples.safetensors", workdir / f"{name}.latency.json"
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE.format(root=str(ROOT), samples=str(samples), latency=str(latency))))
+    copy = workdir / name
+    nbformat.write(nb, copy)
+    # the probe cell is timed too (generate(10000) and the slider timings): a slight overestimate
+    seconds = run_notebook(copy, quick=False, timeout=1800)
+    return {
+        "seconds": seconds,
+        "samples": load_file(str(samples))["samples"],
+        "latency": json.loads(latency.read_text()),
+    }
+
+
+def speed_rows() -> list[dict]:
+    from benchmarks.data_speed import epoch_seconds, examples_vae_step, mnist_load_seconds, notebook_vae_step
+
+    rows = [{"row": "MNIST train+test into tensors (after first decompression)", "value": f"{mnist_load_seconds():.2f} s",
+             "target": "<= 2 s"}]
+    for label, make_step in [("pytorch/examples VAE 784-400-20", examples_vae_step), ("VAE notebook's model", notebook_vae_step)]:
+        fast = epoch_seconds(make_step, "helpers")
+        slow = epoch_seconds(make_step, "dataloader")
+        rows.append({"row": f"epoch of {label}: helpers.batches vs DataLoader+ToTensor",
+                     "value": f"{fast:.1f} s vs {slow:.1f} s = {fast / slow:.2f}x", "target": "<= 0.45x",
+                     "met": fast / slow <= 0.45})
+    return rows
+
+
+def fmt_scores(s: dict) -> str:
+    return f"FD {s['fd']:.2f}, coverage TV {s['coverage_tv']:.3f}, confidence {s['confidence']:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-tests", action="store_true")
+    parser.add_argument("--only", default="speed,notebooks,anchors,tests")
+    args = parser.parse_args(argv)
+    parts = set(args.only.split(","))
+    if args.skip_tests:
+        parts.discard("tests")
+
+    from benchmarks import anchors
+    from helpers import metrics
+
+    rows: list[dict] = []
+    started = time.perf_counter()
+    if "speed" in parts:
+        rows += speed_rows()
+
+    scores: dict[str, dict] = {}
+    if "notebooks" in parts or "anchors" in parts:
+        for ref_name, ref in metrics.reference_scores().items():
+            scores[ref_name] = ref
+            rows.append({"row": f"reference: {ref_name}", "value": fmt_scores(ref), "target": ""})
+
+    if "notebooks" in parts:
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, (label, budget) in NOTEBOOKS.items():
+                result = run_notebook_probe(name, Path(tmp))
+                s = metrics.score(result["samples"])
+                scores[label] = s
+                rows.append({"row": f"{label}: full run from scratch", "value": f"{result['seconds']:.0f} s",
+                             "target": f"<= {budget} s", "met": result["seconds"] <= budget})
+                rows.append({"row": f"{label}: generate(10000)", "value": fmt_scores(s), "target": ""})
+                for widget, lat in result["latency"].items():
+                    rows.append({"row": f"{label}: slider latency ({widget})",
+                                 "value": f"median {lat['median_ms']:.2f} ms, p95 {lat['p95_ms']:.2f} ms",
+                                 "target": "median <= 10 ms", "met": lat["median_ms"] <= 10})
+
+    if "anchors" in parts:
+        gen, info = anchors.examples_vae()
+        s = metrics.score(gen(10000))
+        scores["pytorch/examples VAE"] = s
+        rows.append({"row": "anchor: pytorch/examples VAE, 10 epochs",
+                     "value": f"{fmt_scores(s)} (test loss {info['test_loss_nats']:.1f} nats, {info['train_seconds']:.0f} s)",
+                     "target": ""})
+        gen, info = anchors.source_fc_gan()
+        s = metrics.score(gen(10000))
+        scores["source chapter's FC GAN"] = s
+        rows.append({"row": "anchor: source chapter's fully connected GAN, 10 epochs",
+                     "value": f"{fmt_scores(s)} ({info['train_seconds']:.0f} s)", "target": ""})
+
+    for mine, anchor, factor in [("VAE (notebook 2)", "pytorch/examples VAE", 0.5), ("GAN (notebook 3)", "source chapter's FC GAN", 0.1)]:
+        if mine in scores and anchor in scores:
+            ratio = scores[mine]["fd"] / scores[anchor]["fd"]
+            rows.append({"row": f"FD ratio: {mine} / {anchor}", "value": f"{ratio:.3f}",
+                         "target": f"<= {factor}", "met": ratio <= factor})
+
+    if "tests" in parts:
+        env = {k: v for k, v in os.environ.items() if k not in ("GENMODELS_QUICK", "GENMODELS_WRITE_WEIGHTS")}
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
+        rows.append({"row": "test suite, quick mode (make test without installation)",
+                     "value": f"{seconds:.0f} s ({summary.strip('= ')})", "target": "<= 180 s",
+                     "met": seconds <= 180 and proc.returncode == 0})
+
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads"
+    lines = [f"Measured {time.strftime('%Y-%m-%d')} on {machine}; total {time.perf_counter() - started:.0f} s.", "",
+             "| measurement | value | target | met |", "| --- | --- | --- | --- |"]
+    for r in rows:
+        met = "" if "met" not in r else ("yes" if r["met"] else "**no**")
+        lines.append(f"| {r['row']} | {r['value']} | {r['target']} | {met} |")
+    table = "\n".join(lines)
+    print(table)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for path, text in [(RESULTS / "latest.md", table + "\n"),
+                       (RESULTS / "latest.json", json.dumps({"machine": machine, "rows": rows}, indent=1) + "\n")]:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
