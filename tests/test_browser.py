@@ -1,0 +1,301 @@
+"""The latent explorer in a real browser: JupyterLab + headless Chromium driven by Playwright.
+
+The test starts JupyterLab (and Notebook 7, where the `notebook` package is installed) on a free localhost port with a random token, in a temporary root holding
+a copy of notebooks/01_autoencoder.ipynb (run in quick mode, GENMODELS_QUICK=1) -- or, while that
+notebook has no latent_explorer cell, a small generated notebook that builds one on a tiny decoder.
+It runs all cells, drags the first latent slider with the mouse, checks that the digit's <img>
+bytes changed, and saves a screenshot to tests/artifacts/. Skipped where Chromium or Playwright is
+missing. Uses the Chromium found on the system (never downloads a browser).
+"""
+
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+REAL_NOTEBOOK = ROOT / "notebooks" / "01_autoencoder.ipynb"
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
+                 if p and os.path.exists(p)), None)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+SERVER_START_S = 120   # generous: the CPU may be shared with other work
+RUN_ALL_S = 600        # quick-mode notebook 01 trains a little before the sliders appear
+RENDER_S = 120
+MOVE_S = 60
+
+playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed "
+                                      "(pip install playwright; the system Chromium is used, no browser download)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium not found at /usr/bin/chromium or on PATH "
+                                "(Debian/Ubuntu: apt-get install chromium)")
+
+
+# ---- the notebook --------------------------------------------------------------------------
+def real_notebook_usable() -> bool:
+    """Notebook 01 exists and builds a latent explorer in a code cell."""
+    if not REAL_NOTEBOOK.exists():
+        return False
+    try:
+        nb = nbformat.read(REAL_NOTEBOOK, as_version=4)
+    except Exception:
+        return False
+    return any(c.cell_type == "code" and "latent_explorer(" in c.source for c in nb.cells)
+
+
+def generated_notebook() -> nbformat.NotebookNode:
+    """A two-cell notebook: a latent explorer on a hand-made decoder that blends two real digits
+    (z1 picks the blend, z2 the contrast), so the screenshot shows something digit-like."""
+    code = [
+        "import torch\nimport helpers\nfrom helpers.widgets import latent_explorer\n"
+        "images, labels = helpers.load_mnist('test')\n"
+        "a, b = images[0], images[1]  # two real digits, (1, 28, 28) each\n"
+        "def decode(z):  # (B, 2) -> (B, 1, 28, 28) in [0, 1]\n"
+        "    w = torch.sigmoid(z[:, 0]).view(-1, 1, 1, 1)\n"
+        "    blend = (1 - w) * a + w * b\n"
+        "    return blend.pow(torch.exp(-z[:, 1]).view(-1, 1, 1, 1)).clamp(0, 1)",
+        "latent_explorer(decode, 2)",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in code])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+# ---- server --------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def api(base: str, token: str, path: str):
+    req = urllib.request.Request(f"{base}{path}", headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def write_json(path: Path, obj) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(obj))
+
+
+FRONTENDS = {  # name: (python module that serves it, URL path of an open notebook)
+    "jupyterlab": ("jupyterlab", "lab/tree"),
+    "notebook7": ("notebook", "notebooks"),
+}
+
+
+@pytest.fixture(params=list(FRONTENDS))
+def lab(request, tmp_path):
+    """A Jupyter server (JupyterLab 4, or Notebook 7 where installed) over a temp root holding the
+    notebook; yields dict(base, token, notebook, url, log, real, frontend)."""
+    frontend = request.param
+    module, url_path = FRONTENDS[frontend]
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"the '{module}' package is not installed, so {frontend} cannot be checked")
+    root = tmp_path / "root"
+    root.mkdir()
+    if real_notebook_usable():
+        name = REAL_NOTEBOOK.name
+        shutil.copy(REAL_NOTEBOOK, root / name)
+    else:
+        name = "latent_explorer_check.ipynb"
+        nbformat.write(generated_notebook(), root / name)
+
+    # Private config and settings: no news pop-ups, every cell rendered (no virtual scrolling).
+    config, settings = tmp_path / "config", tmp_path / "settings"
+    write_json(config / "labconfig" / "page_config.json",
+               {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    write_json(settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings",
+               {"windowingMode": "none"})
+    write_json(settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings",
+               {"fetchNews": "false", "checkForUpdates": False})
+
+    token = secrets.token_hex(24)
+    port = free_port()
+    env = dict(os.environ, GENMODELS_QUICK="1", JUPYTER_CONFIG_DIR=str(config),
+               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
+               PYTHONUNBUFFERED="1")
+    env.pop("GENMODELS_WRITE_WEIGHTS", None)
+    log_path = tmp_path / "jupyter.log"
+    cmd = [sys.executable, "-m", module, "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
+           f"--IdentityProvider.token={token}", "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
+           "--ServerApp.terminals_enabled=False"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI often run as root
+        cmd.append("--allow-root")
+    base = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"JupyterLab exited with code {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                api(base, token, "/api/status")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not answer within {SERVER_START_S} s:\n"
+                                f"{log_path.read_text()[-3000:]}")
+                time.sleep(0.5)
+        yield {"base": base, "token": token, "notebook": name, "log": log_path, "frontend": frontend,
+               "url": f"{base}/{url_path}/{name}?token={token}", "real": name == REAL_NOTEBOOK.name}
+    finally:
+        proc.terminate()  # the server shuts its kernels down on SIGTERM
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def page():
+    """A headless Chromium page (the system browser), always closed afterwards."""
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            pg = context.new_page()
+            pg.set_default_timeout(60_000)
+            yield pg
+        finally:
+            browser.close()
+
+
+# ---- helpers for the page --------------------------------------------------------------------
+def wait_kernel_idle(lab, timeout: float, settle: float = 3.0) -> None:
+    """Wait until the notebook's kernel reports idle continuously for `settle` seconds."""
+    deadline = time.monotonic() + timeout
+    idle_since = None
+    while time.monotonic() < deadline:
+        if kernel_idle(lab):
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= settle:
+                return
+        else:
+            idle_since = None
+        time.sleep(0.5)
+    raise AssertionError(f"the kernel was not idle within {timeout} s")
+
+
+def kernel_idle(lab) -> bool:
+    sessions = api(lab["base"], lab["token"], "/api/sessions")
+    states = [s["kernel"]["execution_state"] for s in sessions if s.get("kernel")]
+    return bool(states) and all(s == "idle" for s in states)
+
+
+def wait_for_widget(lab, pg, locator) -> None:
+    """Wait for `locator` to be visible after "Run All"; fail early, with the notebook's error
+    output, when the kernel has gone quiet for a while and the widget never appeared."""
+    start = time.monotonic()
+    idle_since = None
+    while time.monotonic() - start < RUN_ALL_S:
+        if locator.count() and locator.is_visible():
+            return
+        if kernel_idle(lab) and time.monotonic() - start > 10:
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since > 20:
+                raise AssertionError("the notebook finished running but no latent explorer appeared; "
+                                     f"last error outputs: {notebook_errors(pg)[-2:]}")
+        else:
+            idle_since = None
+        pg.wait_for_timeout(500)
+    raise AssertionError(f"no latent explorer appeared within {RUN_ALL_S} s of 'Run All Cells'")
+
+
+def img_bytes(pg, locator) -> bytes:
+    """The bytes behind an <img> element (ipywidgets serves them from a blob: URL)."""
+    data = locator.evaluate("async (img) => Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()))")
+    return bytes(data)
+
+
+def save_png(data: bytes, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
+
+
+def notebook_errors(pg) -> list[str]:
+    """Texts of the stderr/traceback outputs now on the page (tracebacks render as stderr)."""
+    return pg.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                      ).all_inner_texts()
+
+
+# ---- the test ------------------------------------------------------------------------------
+def test_slider_moves_the_digit(lab, page, capsys):
+    pg = page
+    try:
+        pg.goto(lab["url"])
+        pg.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=SERVER_START_S * 1000)
+        # a kernel-choice dialog appears only if the notebook names no known kernel: take the default
+        dialog = pg.locator(".jp-Dialog .jp-mod-accept")
+        if dialog.count():
+            dialog.first.click()
+        wait_kernel_idle(lab, SERVER_START_S, settle=1.0)
+
+        pg.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        pg.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+        explorer = pg.locator(".genmodels-latent-explorer").first
+        digit = explorer.locator("img.latent-explorer-image").first
+        wait_for_widget(lab, pg, digit)
+        handle = explorer.locator(".widget-slider .noUi-handle").first
+        handle.wait_for(state="visible", timeout=RENDER_S * 1000)
+        if lab["real"]:
+            wait_kernel_idle(lab, RUN_ALL_S)  # later cells must not steal the kernel while we drag
+        readout = explorer.locator(".widget-slider .widget-readout").first
+        explorer.scroll_into_view_if_needed()
+
+        before_img, before_text = img_bytes(pg, digit), readout.inner_text()
+        assert before_img[:8] == b"\x89PNG\r\n\x1a\n", "the digit is not shown as a PNG"
+
+        box = handle.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        pg.mouse.move(x, y)
+        pg.mouse.down()
+        pg.mouse.move(x + 90, y, steps=15)
+        pg.mouse.up()
+
+        deadline = time.monotonic() + MOVE_S
+        after_img = before_img
+        while time.monotonic() < deadline:
+            after_img = img_bytes(pg, digit)
+            if after_img != before_img:
+                break
+            pg.wait_for_timeout(250)
+        assert readout.inner_text() != before_text, "dragging the slider did not change its value"
+        assert after_img != before_img, "the slider moved but the displayed digit did not change"
+        assert after_img[:8] == b"\x89PNG\r\n\x1a\n"
+
+        shot = save_png(explorer.screenshot(), f"latent_explorer_{lab['frontend']}.png")
+        with capsys.disabled():
+            print(f"\nscreenshot of the latent explorer in {lab['frontend']} "
+                  f"({'notebook 01' if lab['real'] else 'generated notebook'}): {shot}")
+    except BaseException:
+        try:
+            path = save_png(pg.screenshot(full_page=True), f"latent_explorer_{lab['frontend']}_failure.png")
+            errors = notebook_errors(pg)
+            print(f"failure screenshot: {path}\nnotebook error outputs: {errors[-3:]}")
+            print(f"server log tail:\n{lab['log'].read_text()[-2000:]}")
+        except Exception as exc:  # the page itself may be gone; keep the original failure
+            print(f"could not save a failure screenshot: {exc}")
+        raise
