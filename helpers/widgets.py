@@ -253,7 +253,8 @@ class LatentExplorer(_Explorer):
             coordinate ``k`` (labelled ``z{k+1}``), range ``[-limit, limit]`` (widened on demand when a
             drawn or encoded code falls outside).
         image: :class:`ipywidgets.Image` with the decoded digit (224x224 PNG).
-        base: float32 tensor (code_size,); coordinates without a slider are taken from it.
+        base: float32 tensor (code_size,); coordinates without a slider are taken from it. Zeros
+            at first, or the code of ``images[0]`` when built with ``encode`` and ``images``.
         random_button, reset_button: :class:`ipywidgets.Button` ("random draw": base := a code drawn
             from N(0, I) with a generator seeded by ``seed``; "reset": sliders back to the base's values).
         index_box, real_random_button, real_image: "start from a real digit" controls (only with
@@ -328,6 +329,8 @@ class LatentExplorer(_Explorer):
                            layout=widgets.Layout(align_items="center"))
         self.children = [top, widgets.HBox(buttons), self.status]
         self.add_class("genmodels-latent-explorer")
+        if encode is not None:
+            self.start_from(0)  # the real digit shown and the sliders agree from the start
 
     # -- the code shown -------------------------------------------------------------------------
     def code(self) -> torch.Tensor:
@@ -399,7 +402,8 @@ def latent_explorer(decode: Callable[[torch.Tensor], torch.Tensor], code_size: i
         code_size: length of one code, int >= 1.
         encode: optional, images (B, 1, 28, 28) -> codes (B, code_size). Together with ``images``
             it adds "start from a real digit": an index box and a "random digit" button that encode
-            ``images[i]``, show it beside the decoded digit and set the sliders to its code.
+            ``images[i]``, show it beside the decoded digit and set the sliders to its code. The
+            widget opens on ``images[0]``; without encode it opens on the zero code.
         images: optional tensor (N, 1, 28, 28) in [0, 1], e.g. test images.
         n_sliders: how many sliders; by default one per coordinate when code_size <= 8, else 8.
             With fewer sliders than coordinates, slider k moves coordinate k (k < n_sliders) and the

@@ -130,6 +130,8 @@ def test_start_from_a_real_digit(dec2):
     torch.manual_seed(5)
     images = torch.rand(6, 1, 28, 28)
     w = W.latent_explorer(dec2, 2, encode=enc, images=images, limit=0.05)
+    with torch.no_grad():
+        assert torch.allclose(w.code(), enc(images[:1])[0], atol=1e-6)  # opens on images[0]
 
     w.index_box.value = 4
     with torch.no_grad():
