@@ -1,0 +1,157 @@
+"""Tests of the sample-quality metric: its classifier, its scores, its table and its records."""
+
+import json
+
+import pytest
+import torch
+
+import helpers
+from helpers import metrics
+from helpers.utils import read_metadata
+
+
+@pytest.fixture(scope="module")
+def test_set():
+    return helpers.load_mnist("test")
+
+
+def test_classifier_weights_load_and_classify_well(test_set):
+    images, labels = test_set
+    pred = metrics.classify(images[:3000])
+    assert pred.dtype == torch.int64 and pred.shape == (3000,)
+    assert (pred == labels[:3000]).float().mean().item() > 0.98
+    recorded = float(read_metadata(metrics.classifier_path())["test_accuracy"])
+    assert recorded >= 0.99
+
+
+def test_embed_gives_nonnegative_features(test_set):
+    feats = metrics.embed(test_set[0][:10])
+    assert feats.shape == (10, metrics.NUM_FEATURES)
+    assert feats.dtype == torch.float32 and (feats >= 0).all()
+
+
+def test_real_data_scores_far_better_than_blurred():
+    refs = metrics.reference_scores()
+    real, blurred = refs[metrics.REAL_ROW], refs[metrics.BLURRED_ROW]
+    assert real["samples"] == blurred["samples"] == 10_000
+    assert real["fd"] * 10 < blurred["fd"]
+    assert real["confidence"] > blurred["confidence"]
+    assert real["coverage_tv"] < 0.1
+
+
+def test_a_set_against_itself_is_at_distance_zero(test_set):
+    x = test_set[0][:2000]
+    assert metrics.frechet_distance(x, x) < 1e-2
+    # against other real digits it is not zero, yet well below the blurred reference
+    other = metrics.frechet_distance(x, test_set[0][5000:7000])
+    assert 0.1 < other < metrics.reference_scores()[metrics.BLURRED_ROW]["fd"]
+
+
+def test_noise_is_far_from_digits():
+    noise = torch.rand(2000, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    fd = metrics.frechet_distance(noise)
+    assert fd > 10 * metrics.reference_scores()[metrics.BLURRED_ROW]["fd"]
+
+
+def test_a_single_digit_set_is_far_from_uniform(test_set):
+    images, labels = test_set
+    threes = images[labels == 3][:500]
+    s = metrics.score(threes)
+    assert s["coverage_tv"] > 0.8
+    assert max(range(10), key=lambda d: s["histogram"][d]) == 3
+    assert sum(s["histogram"]) == 500
+    everything = metrics.score(images[:2000])
+    assert everything["coverage_tv"] < 0.1
+
+
+def test_evaluate_shows_model_and_reference_rows(test_set, capsys):
+    images = test_set[0]
+    scores = metrics.evaluate(lambda n: images[:n], name="first test images", n=500)
+    out = capsys.readouterr().out
+    assert "first test images" in out and metrics.REAL_ROW in out and metrics.BLURRED_ROW in out
+    assert set(scores) >= {"name", "samples", "fd", "coverage_tv", "confidence", "histogram"}
+    assert scores["samples"] == 500 and len(scores["histogram"]) == 10
+    html = metrics.table({"m": scores})._repr_html_()
+    assert "<table>" in html and metrics.REAL_ROW in html and metrics.BLURRED_ROW in html
+
+
+def test_compare_scores_every_model(test_set, capsys):
+    images = test_set[0]
+    results = metrics.compare({"a": images[:300], "b": lambda n: images[300:300 + n]}, n=200)
+    assert list(results) == ["a", "b"]
+    assert results["a"]["samples"] == 300 and results["b"]["samples"] == 200
+    out = capsys.readouterr().out
+    assert metrics.REAL_ROW in out
+
+
+@pytest.mark.parametrize("bad, message", [
+    (torch.rand(10, 3, 28, 28), "expected shape"),
+    (torch.rand(10, 784), "expected shape"),
+    ((torch.rand(10, 1, 28, 28) * 255).to(torch.uint8), "uint8"),
+    (torch.full((10, 1, 28, 28), float("nan")), "NaN"),
+    (torch.rand(10, 1, 28, 28) * 2 - 1, "(x + 1) / 2"),
+    (torch.rand(1, 1, 28, 28), "at least 2"),
+    (torch.randint(0, 2, (10, 1, 28, 28)), "float"),
+])
+def test_bad_images_are_refused_with_a_clear_message(bad, message):
+    with pytest.raises(ValueError) as err:
+        metrics.score(bad)
+    assert message in str(err.value)
+
+
+def test_bad_arguments_are_refused(test_set):
+    images = test_set[0]
+    with pytest.raises(TypeError, match="torch.Tensor"):
+        metrics.classify(images[:5].numpy())
+    with pytest.raises(ValueError, match="expected 50 images, got 20"):
+        metrics.evaluate(lambda n: images[:20], name="short", n=50)
+    with pytest.raises(ValueError, match="non-empty string"):
+        metrics.evaluate(images[:10], name="")
+    with pytest.raises(ValueError, match="int >= 2"):
+        metrics.evaluate(lambda n: images[:n], name="one", n=1)
+    with pytest.raises(ValueError, match="non-empty dict"):
+        metrics.compare({})
+
+
+def test_missing_classifier_weights_say_how_to_get_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(metrics, "classifier_path", lambda: tmp_path / "absent.safetensors")
+    with pytest.raises(FileNotFoundError, match="make classifier"):
+        metrics.classify(torch.rand(4, 1, 28, 28))
+
+
+def test_scores_are_recorded_merged_and_atomic(tmp_path, monkeypatch, test_set, capsys):
+    path = tmp_path / "scores.json"
+    monkeypatch.setattr(metrics, "scores_path", lambda: path)
+    path.write_text(json.dumps({"older": {"fd": 1.0}}))
+    images = test_set[0]
+
+    monkeypatch.delenv("GENMODELS_WRITE_WEIGHTS", raising=False)
+    metrics.evaluate(images[:100], name="not recorded")
+    assert "not recorded" not in json.loads(path.read_text())
+
+    monkeypatch.setenv("GENMODELS_WRITE_WEIGHTS", "1")
+    first = metrics.evaluate(images[:100], name="m1")
+    metrics.evaluate(images[100:300], name="m2")
+    saved = json.loads(path.read_text())
+    assert set(saved) == {"older", "m1", "m2"}
+    assert saved["m1"]["fd"] == pytest.approx(first["fd"])
+    assert saved["m2"]["samples"] == 200
+
+    # a crash while writing leaves the previous file whole and no temporary file behind
+    def broken_dump(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(metrics.json, "dump", broken_dump)
+    with pytest.raises(OSError, match="disk full"):
+        metrics.record_scores("m3", {"fd": 3.0})
+    monkeypatch.undo()
+    assert json.loads(path.read_text()) == saved
+    assert [p.name for p in tmp_path.iterdir()] == ["scores.json"]
+
+
+def test_damaged_scores_file_is_reported(tmp_path, monkeypatch):
+    path = tmp_path / "scores.json"
+    path.write_text("{not json")
+    monkeypatch.setattr(metrics, "scores_path", lambda: path)
+    with pytest.raises(ValueError, match="git checkout"):
+        metrics.record_scores("m", {"fd": 1.0})
