@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from benchmarks import anchors
     from helpers import metrics
+    from helpers.utils import atomic_path
 
     rows: list[dict] = []
     started = time.perf_counter()
@@ -163,9 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     for path, text in [(RESULTS / "latest.md", table + "\n"),
                        (RESULTS / "latest.json", json.dumps({"machine": machine, "rows": rows}, indent=1) + "\n")]:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            tmp.write_text(text)
     return 0
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
-import tempfile
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Iterator
 
 import torch
 
-from .utils import data_dir
+from .utils import atomic_path, data_dir
 
 #: MD5 of each decompressed MNIST file (the original IDX bytes).
 MNIST_MD5 = {
@@ -64,22 +62,17 @@ def _decompress(gz_path: Path, raw_path: Path) -> None:
 
     A run killed midway leaves only a stray temporary file, never a half-written ``raw_path``.
     """
-    raw_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{raw_path.name}.", suffix=".part", dir=raw_path.parent)
     try:
-        with os.fdopen(fd, "wb") as out, gzip.open(gz_path, "rb") as src:
-            for block in iter(lambda: src.read(1 << 20), b""):
-                out.write(block)
-        if _md5(Path(tmp)) != MNIST_MD5[raw_path.name]:
-            raise MnistDataError(
-                f"{gz_path} decompresses to bytes with the wrong checksum: the file is damaged. {_REMEDY}"
-            )
-        os.replace(tmp, raw_path)
+        with atomic_path(raw_path) as tmp:
+            with open(tmp, "wb") as out, gzip.open(gz_path, "rb") as src:
+                for block in iter(lambda: src.read(1 << 20), b""):
+                    out.write(block)
+            if _md5(tmp) != MNIST_MD5[raw_path.name]:
+                raise MnistDataError(
+                    f"{gz_path} decompresses to bytes with the wrong checksum: the file is damaged. {_REMEDY}"
+                )
     except (OSError, EOFError, zlib.error) as err:  # gzip.BadGzipFile is an OSError
         raise MnistDataError(f"{gz_path} cannot be decompressed ({err}): the file is damaged or truncated. {_REMEDY}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _ensure_raw(name: str) -> bool:

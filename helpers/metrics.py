@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import tempfile
 import time
 from functools import lru_cache
 from html import escape
@@ -39,7 +37,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .data import batches, load_mnist
-from .utils import data_dir, load_weights, pick_device, save_weights, seed_everything, weights_path, writes_weights
+from .utils import atomic_path, data_dir, load_weights, pick_device, save_weights, seed_everything, weights_path, writes_weights
 
 #: Stem of the classifier's weight file in ``data/weights/``.
 CLASSIFIER_NAME = "mnist_classifier"
@@ -483,16 +481,8 @@ def record_scores(name: str, scores: dict) -> Path:
     path = scores_path()
     data = recorded_scores()
     data[name] = scores
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.write("\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -54,15 +53,10 @@ def run_notebook(path: str | os.PathLike, quick: bool = False, out: str | os.Pat
             os.environ.pop("GENMODELS_QUICK", None)
         else:
             os.environ["GENMODELS_QUICK"] = saved
-    target = Path(out) if out else path
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        nbformat.write(nb, tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    from .utils import atomic_path
+
+    with atomic_path(Path(out) if out else path) as tmp:
+        nbformat.write(nb, str(tmp))
     return seconds
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import random
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import torch
@@ -89,6 +91,28 @@ def pick_device(prefer: str | None = None) -> torch.device:
     return torch.device(prefer)
 
 
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Write a file atomically: yield a temporary path beside ``path``, rename it over ``path`` on success.
+
+    If the block raises (or the process dies), ``path`` keeps its previous content and the
+    temporary file is removed (or, after a kill, left as a hidden ``.<name>.*.tmp`` that nothing reads).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600 files; give the usual permissions
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def _model_name(model: nn.Module) -> str:
     return type(model).__name__
 
@@ -105,18 +129,11 @@ def save_weights(model: nn.Module, path: str | os.PathLike, metadata: dict[str, 
     if not isinstance(model, nn.Module):
         raise TypeError(f"save_weights expects a torch.nn.Module, got {type(model).__name__}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     # clone: safetensors refuses tensors that share memory (tied weights) or are not contiguous
     state = {k: v.detach().to("cpu").contiguous().clone() for k, v in model.state_dict().items()}
     meta = {"model": _model_name(model), **{str(k): str(v) for k, v in (metadata or {}).items()}}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        save_file(state, tmp, metadata=meta)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(path) as tmp:
+        save_file(state, str(tmp), metadata=meta)
     return path
 
 

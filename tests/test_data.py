@@ -2,7 +2,6 @@
 
 import gzip
 import shutil
-import time
 
 import pytest
 import torch

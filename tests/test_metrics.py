@@ -141,7 +141,7 @@ def test_scores_are_recorded_merged_and_atomic(tmp_path, monkeypatch, test_set, 
     def broken_dump(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(metrics.json, "dump", broken_dump)
+    monkeypatch.setattr(metrics.json, "dumps", broken_dump)
     with pytest.raises(OSError, match="disk full"):
         metrics.record_scores("m3", {"fd": 3.0})
     monkeypatch.undo()

@@ -2,7 +2,6 @@
 
 import nbformat
 import pytest
-import torch
 
 from helpers import load_notebook_definitions
 from helpers.run_notebook import run_notebook

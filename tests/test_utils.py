@@ -1,6 +1,5 @@
 """Seeding, device choice, quick mode and safetensors weight files."""
 
-import os
 import random
 
 import numpy as np
