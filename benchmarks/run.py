@@ -41,7 +41,9 @@ from safetensors.torch import save_file as _save_file
 from helpers.widgets import LatentExplorer as _LE
 from benchmarks.slider_latency import measure_latency as _measure
 _save_file({{"samples": generate(10000).contiguous()}}, {samples!r})
-_lat = {{_k: _measure(_v, n=200) for _k, _v in list(globals().items()) if isinstance(_v, _LE) and not _k.startswith("_")}}
+# the notebooks show their explorers as a cell's result, which IPython keeps in Out
+_explorers = [_v for _v in list(globals().values()) + list(globals().get("Out", {{}}).values()) if isinstance(_v, _LE)]
+_lat = {{f"{{_v.code_size}}-D code": _measure(_v, n=200) for _v in dict.fromkeys(_explorers)}}
 with open({latency!r}, "w") as _fh:
     _json.dump(_lat, _fh)
 '''
@@ -71,8 +73,9 @@ def run_notebook_probe(name: str, workdir: Path) -> dict:
 def speed_rows() -> list[dict]:
     from benchmarks.data_speed import epoch_seconds, examples_vae_step, mnist_load_seconds, notebook_vae_step
 
-    rows = [{"row": "MNIST train+test into tensors (after first decompression)", "value": f"{mnist_load_seconds():.2f} s",
-             "target": "<= 2 s"}]
+    load = mnist_load_seconds()
+    rows = [{"row": "MNIST train+test into tensors (after first decompression)", "value": f"{load:.2f} s",
+             "target": "<= 2 s", "met": load <= 2}]
     for label, make_step in [("pytorch/examples VAE 784-400-20", examples_vae_step), ("VAE notebook's model", notebook_vae_step)]:
         fast = epoch_seconds(make_step, "helpers")
         slow = epoch_seconds(make_step, "dataloader")
