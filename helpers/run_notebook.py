@@ -19,12 +19,14 @@ from pathlib import Path
 
 
 def run_notebook(path: str | os.PathLike, quick: bool = False, out: str | os.PathLike | None = None,
-                 timeout: int = 1200, replace: dict[str, str] | None = None) -> float:
+                 timeout: int = 1200, replace: dict[str, str] | None = None, append: str | None = None) -> float:
     """Execute ``path`` with a fresh kernel (cwd = the notebook's folder) and save the result.
 
     quick : run in quick mode (``GENMODELS_QUICK=1``); otherwise quick mode is switched off.
     replace : text replacements applied to code cells before running (e.g. flipping
         ``USE_SHIPPED_WEIGHTS = False`` to ``True``); each must match at least once.
+    append : source of one more code cell run after the notebook's own (e.g. to save samples
+        from ``generate``); pass ``out`` too, to keep it out of the committed notebook.
     Returns the wall time in seconds. Raises ``nbclient.exceptions.CellExecutionError`` on an error.
     """
     import nbformat
@@ -40,6 +42,8 @@ def run_notebook(path: str | os.PathLike, quick: bool = False, out: str | os.Pat
                 hits += 1
         if not hits:
             raise ValueError(f"{path.name}: no code cell contains {old!r}")
+    if append is not None:
+        nb.cells.append(nbformat.v4.new_code_cell(append))
     saved = os.environ.get("GENMODELS_QUICK")
     os.environ["GENMODELS_QUICK"] = "1" if quick else "0"
     try:

@@ -23,6 +23,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.utils import atomic_path
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 REAL_NOTEBOOK = ROOT / "notebooks" / "01_autoencoder.ipynb"
@@ -227,11 +229,9 @@ def img_bytes(pg, locator) -> bytes:
 
 def save_png(data: bytes, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / name
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
+    with atomic_path(ARTIFACTS / name) as tmp:
+        tmp.write_bytes(data)
+    return ARTIFACTS / name
 
 
 def notebook_errors(pg) -> list[str]:

@@ -48,9 +48,12 @@ def test_run_notebook_executes_with_replacements(tmp_path):
         ("import helpers\nUSE_SHIPPED_WEIGHTS = False\nprint(USE_SHIPPED_WEIGHTS, helpers.is_quick())", []),
     ])
     out = tmp_path / "out.ipynb"
-    seconds = run_notebook(path, quick=True, out=out, replace={"USE_SHIPPED_WEIGHTS = False": "USE_SHIPPED_WEIGHTS = True"})
+    seconds = run_notebook(path, quick=True, out=out, replace={"USE_SHIPPED_WEIGHTS = False": "USE_SHIPPED_WEIGHTS = True"},
+                           append="print('appended', USE_SHIPPED_WEIGHTS)")
     assert seconds > 0
-    text = nbformat.read(out, as_version=4).cells[0].outputs[0]["text"]
-    assert text.strip() == "True True"
+    cells = nbformat.read(out, as_version=4).cells
+    assert cells[0].outputs[0]["text"].strip() == "True True"
+    assert cells[1].outputs[0]["text"].strip() == "appended True"
+    assert len(nbformat.read(path, as_version=4).cells) == 1  # the source notebook is left as it was
     with pytest.raises(ValueError, match="no code cell contains"):
         run_notebook(path, replace={"not in the notebook": "x"})

@@ -1,7 +1,7 @@
 """The shipped weights load into their notebooks' models and still score what their full run recorded.
 
 Each notebook is run in quick mode with its switch flipped to ``USE_SHIPPED_WEIGHTS = True`` (so
-nothing is trained and every model is read from ``data/weights/``); a cell appended to the copy
+nothing is trained and every model is read from ``data/weights/``); a cell appended to the run
 saves ``generate(10000)``; the samples are scored here and compared with the scores its full run
 (``make weights``) recorded in ``data/weights/scores.json``.
 
@@ -56,11 +56,8 @@ def test_shipped_weights_reproduce_recorded_scores(path, tmp_path):
     recorded = metrics.recorded_scores()
     assert name in recorded, f"no recorded scores for {name!r}: regenerate with `make weights`"
     samples_file = tmp_path / "samples.safetensors"
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(PROBE.format(path=str(samples_file))))
-    copy = tmp_path / path.name
-    nbformat.write(nb, copy)
-    run_notebook(copy, quick=True, replace={SWITCH: "USE_SHIPPED_WEIGHTS = True"})
+    run_notebook(path, quick=True, out=tmp_path / path.name, replace={SWITCH: "USE_SHIPPED_WEIGHTS = True"},
+                 append=PROBE.format(path=str(samples_file)))
 
     from safetensors.torch import load_file
 
