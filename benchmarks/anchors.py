@@ -5,6 +5,10 @@
 * ``source_fc_gan``: the fully connected GAN of the chapter the notebooks follow: noise of 96
   dimensions uniform in [-1, 1], G 96-1024-1024-784 with tanh output, D 784-256-256-1 with
   LeakyReLU(0.2), Adam (lr 3e-4, betas (0.5, 0.999)), batch 128, 10 epochs.
+* ``source_dcgan``: the same chapter's convolutional GAN: G 96 -> 1024 -> 128x7x7 (ReLU then
+  BatchNorm) -> transposed convolutions 4x4 to 64x14x14 and 1x28x28, tanh; D two 5x5 convolutions
+  (32, 64 channels) each with LeakyReLU(0.01) and 2x2 max-pooling, then 1024 -> 1024 -> 1; the
+  same noise, losses and optimiser as the FC GAN, batch 128, 5 epochs.
 
 Both train from in-memory tensors (``helpers.batches``): the recipe is the model, loss and
 optimiser, not the input pipeline. Each function returns ``(generate, info)`` where
@@ -104,11 +108,42 @@ class SourceDiscriminator(nn.Module):
         return self.net(x)
 
 
+class SourceDCGenerator(nn.Module):
+    def __init__(self, noise_dim: int = 96):
+        super().__init__()
+        self.fc = nn.Sequential(nn.Linear(noise_dim, 1024), nn.ReLU(), nn.BatchNorm1d(1024),
+                                nn.Linear(1024, 7 * 7 * 128), nn.ReLU(), nn.BatchNorm1d(7 * 7 * 128))
+        self.conv = nn.Sequential(nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.ReLU(), nn.BatchNorm2d(64),
+                                  nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh())
+
+    def forward(self, z):                      # (B, 96) -> (B, 1, 28, 28) in [-1, 1]
+        return self.conv(self.fc(z).view(-1, 128, 7, 7))
+
+
+class SourceDCDiscriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Conv2d(1, 32, 5), nn.LeakyReLU(0.01), nn.MaxPool2d(2),   # -> (B, 32, 12, 12)
+                                 nn.Conv2d(32, 64, 5), nn.LeakyReLU(0.01), nn.MaxPool2d(2),  # -> (B, 64, 4, 4)
+                                 nn.Flatten(), nn.Linear(1024, 1024), nn.LeakyReLU(0.01), nn.Linear(1024, 1))
+
+    def forward(self, x):                      # (B, 1, 28, 28) -> logits (B, 1)
+        return self.net(x)
+
+
+def source_dcgan(epochs: int = 5, seed: int = 0, noise_dim: int = 96):
+    return _train_source_gan(SourceDCGenerator(noise_dim), SourceDCDiscriminator(), (-1, 1, 28, 28),
+                             epochs, seed, noise_dim)
+
+
 def source_fc_gan(epochs: int = 10, seed: int = 0, noise_dim: int = 96):
+    return _train_source_gan(SourceGenerator(noise_dim), SourceDiscriminator(), (-1, 784), epochs, seed, noise_dim)
+
+
+def _train_source_gan(G: nn.Module, D: nn.Module, shape: tuple, epochs: int, seed: int, noise_dim: int):
     helpers.seed_everything(seed)
     train_x, _ = helpers.load_mnist("train")
-    real_all = train_x.view(-1, 784) * 2 - 1   # [0, 1] -> [-1, 1], the generator's range
-    G, D = SourceGenerator(noise_dim), SourceDiscriminator()
+    real_all = train_x.reshape(shape) * 2 - 1  # [0, 1] -> [-1, 1], the generator's range
     opt_g = torch.optim.Adam(G.parameters(), lr=3e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=3e-4, betas=(0.5, 0.999))
     bce = nn.BCEWithLogitsLoss()
@@ -131,6 +166,6 @@ def source_fc_gan(epochs: int = 10, seed: int = 0, noise_dim: int = 96):
 
     @torch.no_grad()
     def generate(n: int) -> torch.Tensor:
-        return ((G(torch.rand(n, noise_dim) * 2 - 1) + 1) / 2).view(n, 1, 28, 28)
+        return ((G(torch.rand(n, noise_dim) * 2 - 1) + 1) / 2).reshape(n, 1, 28, 28)
 
     return generate, {"train_seconds": seconds}

@@ -94,7 +94,7 @@ def test_truncated_gzip_gives_one_clear_error(private_data, monkeypatch):
     # nothing half-written is left behind to be trusted next time
     raw = private_data / "cache" / "MNIST" / "raw"
     assert not (raw / "t10k-labels-idx1-ubyte").exists()
-    assert not list(raw.glob(".*part"))
+    assert not list(raw.glob(".*.tmp"))  # the atomic writer's temporary file is gone too
 
 
 def test_not_a_gzip_file(private_data, monkeypatch):
