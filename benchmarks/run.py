@@ -9,7 +9,8 @@ anchor recipes and runs the test suite.
 The notebooks' time budgets hold on the reference machine (a 2-core x86-64 laptop CPU with AVX2 and no
 AVX-512). The run first times ``../shared/tools/calib.py`` (a fixed mix of the notebooks' kind of work,
 whose reference-machine time is written in it) and scales every notebook time by
-``factor = reference seconds / seconds here``; the table shows both numbers and the factor. The table is printed and written to
+``factor = reference seconds / seconds here`` (median of three calib runs); the table shows both
+numbers and the factor. The table is printed and written to
 ``benchmarks/results/latest.md`` and ``benchmarks/results/latest.json``.
 
 Options: ``--skip-tests`` (leave out the test-suite row), ``--only ROW[,ROW]`` with rows among
@@ -89,15 +90,18 @@ def speed_rows() -> list[dict]:
 CALIB = ROOT.parent / "shared" / "tools" / "calib.py"
 
 
-def reference_factor() -> float:
-    """Reference-machine seconds per second here, from ../shared/tools/calib.py (best of two runs)."""
+def reference_factor(runs: int = 3) -> float:
+    """Reference-machine seconds per second here: the median of ``runs`` runs of ../shared/tools/calib.py.
+
+    (The reference time written in calib.py is itself a median of several runs.)
+    """
     if not CALIB.exists():
         raise SystemExit(f"benchmarks: {CALIB} not found; the reference-machine factor needs it (../shared beside the project)")
     factors = []
-    for _ in range(2):
+    for _ in range(runs):
         out = subprocess.run([sys.executable, str(CALIB)], capture_output=True, text=True, check=True).stdout
         factors.append(float(out.rsplit("factor=", 1)[1].split()[0]))
-    return min(factors)
+    return sorted(factors)[len(factors) // 2]
 
 
 def fmt_scores(s: dict) -> str:
@@ -121,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     factor = reference_factor() if "notebooks" in parts else None
     if factor is not None:
-        rows.append({"row": "reference-machine factor (../shared/tools/calib.py, best of 2)",
+        rows.append({"row": "reference-machine factor (../shared/tools/calib.py, median of 3)",
                      "value": f"{factor:.3f} (reference s = s here x {factor:.3f})", "target": ""})
     if "speed" in parts:
         rows += speed_rows()

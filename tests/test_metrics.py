@@ -130,6 +130,10 @@ def test_scores_are_recorded_merged_and_atomic(tmp_path, monkeypatch, test_set, 
     assert "not recorded" not in json.loads(path.read_text())
 
     monkeypatch.setenv("GENMODELS_WRITE_WEIGHTS", "1")
+    metrics.evaluate(images[:100], name="quick run")      # the test suite runs in quick mode
+    assert "quick run" not in json.loads(path.read_text()), "a quick run must never replace a full run's scores"
+
+    monkeypatch.setenv("GENMODELS_QUICK", "0")                 # as in `make weights`: a full run
     first = metrics.evaluate(images[:100], name="m1")
     metrics.evaluate(images[100:300], name="m2")
     saved = json.loads(path.read_text())
