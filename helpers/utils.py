@@ -17,8 +17,8 @@ import torch
 from torch import nn
 
 #: Environment variable that switches every notebook into *quick mode*: fewer epochs and a
-#: smaller slice of MNIST, so the whole test suite runs in minutes. Any value other than
-#: ``""``, ``"0"``, ``"false"`` or ``"no"`` turns it on.
+#: smaller slice of MNIST, so the whole test suite runs in minutes. ``1``, ``true``, ``yes`` or
+#: ``on`` turn it on; ``0``, ``false``, ``no``, ``off`` or empty turn it off; anything else is an error.
 QUICK_ENV = "GENMODELS_QUICK"
 
 #: Environment variable that overrides where the project's ``data/`` folder is.
@@ -30,8 +30,16 @@ DATA_DIR_ENV = "GENMODELS_DATA_DIR"
 WRITE_WEIGHTS_ENV = "GENMODELS_WRITE_WEIGHTS"
 
 
+_OFF = ("", "0", "false", "no", "off")
+_ON = ("1", "true", "yes", "on")
+
+
 def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+    value = os.environ.get(name, "").strip().lower()
+    if value in _OFF or value in _ON:
+        return value in _ON
+    raise ValueError(f"environment variable {name}={os.environ[name]!r} is neither on ({', '.join(_ON)}) "
+                     f"nor off ({', '.join(repr(v) for v in _OFF)}); set one of those or unset it")
 
 
 def is_quick() -> bool:

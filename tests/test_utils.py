@@ -36,11 +36,19 @@ def test_pick_device():
 
 
 def test_quick_mode_flag(monkeypatch):
-    for value, expected in [("1", True), ("yes", True), ("0", False), ("", False), ("false", False)]:
+    for value, expected in [("1", True), ("yes", True), ("ON", True), ("true", True), ("0", False), ("", False),
+                            ("false", False), ("off", False), (" No ", False)]:
         monkeypatch.setenv(helpers.QUICK_ENV, value)
-        assert helpers.is_quick() is expected
+        assert helpers.is_quick() is expected, value
     monkeypatch.delenv(helpers.QUICK_ENV)
     assert helpers.is_quick() is False
+
+
+@pytest.mark.parametrize("value", ["none", "n", "0.0", "2"])
+def test_unreadable_switch_is_an_error_not_quick_mode(monkeypatch, value):
+    monkeypatch.setenv(helpers.QUICK_ENV, value)
+    with pytest.raises(ValueError, match="GENMODELS_QUICK.*neither on"):
+        helpers.is_quick()
 
 
 def test_tests_run_in_quick_mode_and_never_write_weights():
