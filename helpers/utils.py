@@ -115,6 +115,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600 files; give the usual permissions
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~umask)  # again: some writers (safetensors) recreate the file as 0600
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -1,6 +1,8 @@
 """Seeding, device choice, quick mode and safetensors weight files."""
 
+import os
 import random
+import stat
 
 import numpy as np
 import pytest
@@ -119,3 +121,11 @@ def test_data_dir_override(monkeypatch, tmp_path):
     assert utils.data_dir() == tmp_path.resolve()
     monkeypatch.delenv(utils.DATA_DIR_ENV)
     assert (utils.data_dir() / "mnist").is_dir()
+
+
+def test_saved_weights_get_the_usual_permissions(tmp_path):
+    umask = os.umask(0)
+    os.umask(umask)
+    path = helpers.save_weights(torch.nn.Linear(2, 2), tmp_path / "w.safetensors")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["w.safetensors"]  # no temporary file left behind
