@@ -16,7 +16,6 @@ to ``benchmarks/results/gan_search.md``, so the search can be run in parts.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import time
 from pathlib import Path
@@ -43,7 +42,7 @@ class ConvG(nn.Module):
         self.noise_dim, self.width = noise_dim, width
         layers = []
         inp = noise_dim
-        if hidden:  # the chapter's extra 1024-unit layer
+        if hidden:  # an extra layer before the projection, as in the chapter's generator
             layers += [nn.Linear(noise_dim, hidden), nn.BatchNorm1d(hidden), nn.ReLU()]
             inp = hidden
         layers += [nn.Linear(inp, 2 * width * 49), nn.BatchNorm1d(2 * width * 49), nn.ReLU()]
@@ -66,21 +65,17 @@ class MinibatchStd(nn.Module):
 
 
 class ChapterDPlus(nn.Module):
-    """The chapter's discriminator with options: minibatch-std feature, other widths of the last layer."""
+    """The chapter's discriminator with a minibatch-std feature map before its fully connected layers."""
 
-    def __init__(self, hidden=1024, mbstd=False):
+    def __init__(self):
         super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(1, 32, 5), nn.LeakyReLU(0.01), nn.MaxPool2d(2),
-                                      nn.Conv2d(32, 64, 5), nn.LeakyReLU(0.01), nn.MaxPool2d(2))
-        self.mbstd = MinibatchStd() if mbstd else None
-        self.head = nn.Sequential(nn.Flatten(), nn.Linear((64 + int(mbstd)) * 16, hidden), nn.LeakyReLU(0.01),
-                                  nn.Linear(hidden, 1))
+        chapter = SourceDCDiscriminator().net
+        self.features = chapter[:6]                   # the two 5x5 convolutions with pooling: (B, 64, 4, 4)
+        self.mbstd = MinibatchStd()                   # -> (B, 65, 4, 4)
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(65 * 16, 1024), nn.LeakyReLU(0.01), nn.Linear(1024, 1))
 
     def forward(self, x):
-        h = self.features(x)
-        if self.mbstd is not None:
-            h = self.mbstd(h)
-        return self.head(h).squeeze(1)
+        return self.head(self.mbstd(self.features(x))).squeeze(1)
 
 
 class ConvD(nn.Module):
@@ -109,8 +104,6 @@ def d_loss(kind, real, fake):
                 + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
     if kind == "hinge":
         return F.relu(1 - real).mean() + F.relu(1 + fake).mean()
-    if kind == "ls":
-        return 0.5 * ((real - 1) ** 2).mean() + 0.5 * (fake ** 2).mean()
     raise ValueError(kind)
 
 
@@ -120,14 +113,12 @@ def g_loss(kind, fake):
         return F.binary_cross_entropy_with_logits(fake, torch.ones_like(fake))
     if kind == "hinge":
         return -fake.mean()
-    if kind == "ls":
-        return 0.5 * ((fake - 1) ** 2).mean()
     raise ValueError(kind)
 
 
 # ---------------------------------------------------------------- the variants
 BASE = dict(G=("conv", {}), D=("conv", {}), loss="bce", lr_g=5e-4, lr_d=5e-4, betas=(0.5, 0.999), batch=64,
-            ema=0.0, decay_lr=False, noise="normal")
+            ema=0.0, decay_lr=False)
 VARIANTS = {
     "baseline + EMA": dict(ema=0.995),
     "G width 32, D 64 + 256 hidden": dict(G=("conv", {"width": 32}), D=("conv", {"width": 64, "hidden": 256}),
@@ -139,7 +130,7 @@ VARIANTS = {
     "lr decay, D 64 + 256 hidden": dict(D=("conv", {"width": 64, "hidden": 256}), decay_lr=True, ema=0.995),
     "chapter G + D, batch 32, lr 2e-4, EMA": dict(G=("chapter", {}), D=("chapter", {}), batch=32, lr_g=2e-4,
                                                   lr_d=2e-4, ema=0.995),
-    "chapter G + D, minibatch std": dict(G=("chapter", {}), D=("chapter+", {"mbstd": True}), ema=0.995),
+    "chapter G + D, minibatch std": dict(G=("chapter", {}), D=("chapter+", {}), ema=0.995),
     "chapter G + D, hinge": dict(G=("chapter", {}), D=("chapter", {}), loss="hinge", ema=0.995),
     "chapter G, D conv 32": dict(G=("chapter", {}), D=("conv", {}), ema=0.995),
     "G 512 hidden, chapter D": dict(G=("conv", {"hidden": 512}), D=("chapter", {}), ema=0.995),
@@ -175,12 +166,6 @@ def build(spec):
     return v, G, D, noise_dim
 
 
-def noise(v, n, noise_dim, generator=None):
-    if v["noise"] == "uniform":
-        return torch.rand(n, noise_dim, generator=generator) * 2 - 1
-    return torch.randn(n, noise_dim, generator=generator)
-
-
 def make_trainer(v, G, D, noise_dim, real_data, steps, seed):
     opt_g = torch.optim.Adam(G.parameters(), lr=v["lr_g"], betas=v["betas"])
     opt_d = torch.optim.Adam(D.parameters(), lr=v["lr_d"], betas=v["betas"])
@@ -198,7 +183,7 @@ def make_trainer(v, G, D, noise_dim, real_data, steps, seed):
 
     def step():
         real = next(stream)
-        fake = G(noise(v, v["batch"], noise_dim))
+        fake = G(torch.randn(v["batch"], noise_dim))
         loss_d = d_loss(v["loss"], D(real), D(fake.detach()))
         opt_d.zero_grad()
         loss_d.backward()
@@ -238,7 +223,8 @@ def run(name, real_data, budget_here, seed, steps=None):
     helpers.seed_everything(seed)
     v, G, D, nd = build(VARIANTS[name])
     step, ema = make_trainer(v, G, D, nd, real_data, steps, seed)
-    G.train(), D.train()
+    G.train()
+    D.train()
     t0 = time.perf_counter()
     for _ in range(steps):
         step()
@@ -249,7 +235,7 @@ def run(name, real_data, budget_here, seed, steps=None):
         model.train(mode)
         g = torch.Generator().manual_seed(1234)
         with torch.no_grad():
-            samples = torch.cat([(model(noise(v, 1000, nd, g)) + 1) / 2 for _ in range(10)]).clamp(0, 1)
+            samples = torch.cat([(model(torch.randn(1000, nd, generator=g)) + 1) / 2 for _ in range(10)]).clamp(0, 1)
         s = helpers.metrics.score(samples)
         out[label] = {k: (round(s[k], 4) if isinstance(s[k], float) else s[k]) for k in ("fd", "coverage_tv", "confidence", "histogram")}
     return out

@@ -164,6 +164,10 @@ def batches(*tensors: torch.Tensor, batch_size: int = 128, shuffle: bool = True,
         raise ValueError(f"all tensors must have the same length, got {[len(t) for t in tensors]}")
     if n == 0:
         raise ValueError("batches got empty tensors: there is nothing to iterate over")
+    if drop_last and n < batch_size:
+        raise ValueError(f"batch_size={batch_size} is larger than the {n} examples and drop_last=True: "
+                         "not one full batch can be drawn, so a training loop would never advance; "
+                         "use a batch_size of at most the number of examples")
     order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
     stop = n - n % batch_size if drop_last else n
     for start in range(0, stop, batch_size):

@@ -37,7 +37,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .data import batches, load_mnist
-from .utils import atomic_path, data_dir, is_quick, load_weights, pick_device, save_weights, seed_everything, weights_path, writes_weights
+from .utils import atomic_path, data_dir, load_weights, pick_device, save_weights, seed_everything, weights_path, writes_weights
 
 #: Stem of the classifier's weight file in ``data/weights/``.
 CLASSIFIER_NAME = "mnist_classifier"
@@ -503,14 +503,13 @@ def evaluate(generate: Generator, name: str, n: int = DEFAULT_SAMPLES) -> dict:
     under ``torch.no_grad()``), or a tensor of images directly (then ``n`` is ignored).
     ``name``: the model's row name (and its key in ``data/weights/scores.json``).
     Returns ``{"name", "samples", "fd", "coverage_tv", "confidence", "histogram"}`` (see
-    :func:`score`). When :func:`helpers.writes_weights` is on (and quick mode off), the scores are
-    also recorded.
+    :func:`score`). When :func:`helpers.writes_weights` is on, the scores are also recorded.
     """
     name = _check_name(name)
     images = _draw(generate, n, name)
     scores = {"name": name, **score(images)}
     _show(table({name: scores}))
-    if writes_weights() and not is_quick():  # a quick run's scores never replace a full run's
+    if writes_weights():
         record_scores(name, {k: v for k, v in scores.items() if k != "name"})
     return scores
 

@@ -48,8 +48,11 @@ def is_quick() -> bool:
 
 
 def writes_weights() -> bool:
-    """True when a full run should write its weights to ``data/weights/`` (``GENMODELS_WRITE_WEIGHTS=1``)."""
-    return _flag(WRITE_WEIGHTS_ENV)
+    """True when a full run should write its weights to ``data/weights/`` (``GENMODELS_WRITE_WEIGHTS=1``).
+
+    Always False in quick mode: a quick run's models and scores never replace the shipped ones.
+    """
+    return _flag(WRITE_WEIGHTS_ENV) and not is_quick()
 
 
 def data_dir() -> Path:

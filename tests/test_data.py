@@ -185,3 +185,10 @@ def test_batches_bad_input(args, kwargs, message):
 def test_batches_rejects_non_tensors():
     with pytest.raises(TypeError, match="expects tensors"):
         list(helpers.batches([1, 2, 3]))
+
+
+def test_a_batch_larger_than_the_data_is_an_error_not_an_empty_epoch():
+    x = torch.zeros(10, 1, 28, 28)
+    with pytest.raises(ValueError, match="batch_size=64 is larger than the 10 examples"):
+        next(helpers.batches(x, batch_size=64, drop_last=True))
+    assert len(list(helpers.batches(x, batch_size=64))) == 1  # without drop_last the one short batch is kept

@@ -53,9 +53,13 @@ def test_unreadable_switch_is_an_error_not_quick_mode(monkeypatch, value):
         helpers.is_quick()
 
 
-def test_tests_run_in_quick_mode_and_never_write_weights():
+def test_tests_run_in_quick_mode_and_never_write_weights(monkeypatch):
     assert helpers.is_quick()
     assert not helpers.writes_weights()
+    monkeypatch.setenv(helpers.utils.WRITE_WEIGHTS_ENV, "1")
+    assert not helpers.writes_weights(), "a quick run must never overwrite the shipped weights"
+    monkeypatch.setenv(helpers.QUICK_ENV, "0")
+    assert helpers.writes_weights()
 
 
 def test_weights_round_trip_with_metadata(tmp_path):
