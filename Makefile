@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NOTEBOOKS := notebooks/01_autoencoder.ipynb notebooks/02_vae.ipynb notebooks/03_gan.ipynb
 
-.PHONY: setup lab test notebooks weights classifier bench clean
+.PHONY: setup lab test notebooks weights models classifier bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,16 +25,19 @@ test: $(STAMP)                 ## unit tests + every notebook under nbval, in qu
 
 notebooks: $(STAMP)            ## run every notebook top to bottom in full mode, saving outputs and weights
 	for nb in $(NOTEBOOKS); do \
-	  GENMODELS_WRITE_WEIGHTS=1 $(BIN)/python -m helpers.run_notebook $$nb || exit 1; \
+	  GENMODELS_WRITE_WEIGHTS=1 $(BIN)/python -m tools.run_notebook $$nb || exit 1; \
 	done
 
 weights: notebooks             ## alias: the shipped weights come from the notebooks' own full runs
 
+models: $(STAMP)               ## rewrite helpers/models.py from the notebook cells tagged `export`
+	$(BIN)/python -m tools.export_models
+
 classifier: $(STAMP)           ## retrain the MNIST classifier behind the sample-quality metric
-	$(BIN)/python -m helpers.metrics --train
+	$(BIN)/python -m tools.train_classifier
 
 bench: $(STAMP)                ## the benchmark table (slow: runs every notebook in full mode)
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) data/cache
+	rm -rf $(VENV)

@@ -12,7 +12,10 @@
 
 from __future__ import annotations
 
+import gzip
+import tempfile
 import time
+from pathlib import Path
 from typing import Callable
 
 import torch
@@ -22,11 +25,10 @@ from helpers import data as hdata
 
 
 def mnist_load_seconds(repeats: int = 3) -> float:
-    """Best of ``repeats`` wall times to load train + test into tensors (after decompression)."""
-    helpers.load_mnist("test")  # make sure the decompressed files exist
+    """Best of ``repeats`` wall times to load train + test into tensors (decompression and checksums included)."""
     best = float("inf")
     for _ in range(repeats):
-        hdata._load_uint8.cache_clear()
+        hdata._load.cache_clear()
         start = time.perf_counter()
         helpers.load_mnist("train")
         helpers.load_mnist("test")
@@ -55,9 +57,12 @@ def epoch_seconds(make_step: Callable[[], Callable[[torch.Tensor], None]], pipel
         import torchvision
         from torchvision import transforms
 
-        helpers.load_mnist("train")  # decompressed files in place for torchvision
-        ds = torchvision.datasets.MNIST(str(hdata.cache_dir()), train=True, download=False,
-                                        transform=transforms.ToTensor())
+        root = Path(tempfile.mkdtemp())  # the usual layout: decompressed files in <root>/MNIST/raw
+        (root / "MNIST" / "raw").mkdir(parents=True)
+        for name in hdata.MNIST_MD5:
+            gz = helpers.utils.data_dir() / "mnist" / f"{name}.gz"
+            (root / "MNIST" / "raw" / name).write_bytes(gzip.decompress(gz.read_bytes()))
+        ds = torchvision.datasets.MNIST(str(root), train=True, download=False, transform=transforms.ToTensor())
         loader = torch.utils.data.DataLoader(ds, batch_size=128, shuffle=True)
 
         def epoch():
@@ -90,18 +95,20 @@ def examples_vae_step():
 
 
 def notebook_vae_step():
-    """One training step of notebook 2's 16-D VAE (its own class and KL, rebuilt from the notebook):
+    """One training step of notebook 2's 16-D VAE (its class from helpers.models, its closed-form KL):
     summed binary cross-entropy per image + 2 x KL, averaged over the batch, Adam 1e-3, as the notebook trains it."""
     import torch.nn.functional as F
 
-    nb = helpers.load_notebook_definitions("02_vae.ipynb")
-    model = nb.VAE(code_size=16)
+    from helpers.models import VAE
+
+    model = VAE(code_size=16)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def step(x):
         x_hat, mean, logvar = model(x)
         rec = F.binary_cross_entropy(x_hat, x, reduction="none").flatten(1).sum(1).mean()
-        loss = rec + 2.0 * nb.kl_to_standard_normal(mean, logvar).mean()
+        kl = 0.5 * (mean ** 2 + logvar.exp() - 1 - logvar).sum(1)
+        loss = rec + 2.0 * kl.mean()
         opt.zero_grad()
         loss.backward()
         opt.step()

@@ -154,6 +154,13 @@ VARIANTS = {
         G=("conv", {"hidden": 512}), D=("chapter", {}), loss="hinge", lr_g=2e-3, lr_d=2e-3, betas=(0.0, 0.99),
         ema=0.995),
 }
+WINNER = dict(G=("conv", {"hidden": 512}), D=("chapter", {}), loss="hinge", lr_g=2e-3, lr_d=2e-3, ema=0.995)
+VARIANTS.update({
+    "winner + lr decay to 0": dict(WINNER, decay_lr=True),
+    "winner + lr decay to 0 in the second half": dict(WINNER, decay_lr="half"),
+    "winner, EMA 0.998": dict(WINNER, ema=0.998),
+    "winner + minibatch std": dict(WINNER, D=("chapter+", {})),
+})
 
 
 def build(spec):
@@ -170,8 +177,9 @@ def make_trainer(v, G, D, noise_dim, real_data, steps, seed):
     opt_g = torch.optim.Adam(G.parameters(), lr=v["lr_g"], betas=v["betas"])
     opt_d = torch.optim.Adam(D.parameters(), lr=v["lr_d"], betas=v["betas"])
     scheds = []
-    if v["decay_lr"]:
-        scheds = [torch.optim.lr_scheduler.LambdaLR(o, lambda s: max(0.0, 1 - s / steps)) for o in (opt_g, opt_d)]
+    if v["decay_lr"]:  # linear to 0 over all steps, or ("half") constant and then linear to 0 over the second half
+        factor = (lambda s: min(1.0, 2 * (1 - s / steps))) if v["decay_lr"] == "half" else (lambda s: max(0.0, 1 - s / steps))
+        scheds = [torch.optim.lr_scheduler.LambdaLR(o, factor) for o in (opt_g, opt_d)]
     ema = AveragedModel(G, multi_avg_fn=get_ema_multi_avg_fn(v["ema"]), use_buffers=True) if v["ema"] else None
     order = torch.Generator().manual_seed(seed)
 
@@ -251,7 +259,7 @@ def write_table(factor):
              "stride-2 4x4 convolutions, 32 and 64 channels, BCE, lr 5e-4 for both, batch 64). 'chapter G' / "
              "'chapter D' are the source chapter's DCGAN players (benchmarks/anchors.py); 'G 512 hidden' is the "
              "baseline generator with a 512-unit layer (BatchNorm, ReLU) before the 128x7x7 projection. Adam betas "
-             "(0.5, 0.999), batch 64 and BCE unless named. Steps: set from each recipe's measured time per step so "
+             "(0.5, 0.999), batch 64 and BCE unless named; 'winner' is 'G 512 hidden, chapter D, hinge, lr 2e-3'. Steps: set from each recipe's measured time per step so "
              "that training fits the budget (the last row fixes them at the winner's 1,300); timings on this "
              "shared 2-core machine vary by about 10 %.", "",
              "| variant | seed | steps x batch | s here | ref. s | FD raw | FD EMA | coverage TV | confidence |",

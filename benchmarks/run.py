@@ -59,7 +59,7 @@ def run_notebook_probe(name: str, workdir: Path) -> dict:
     """Execute notebooks/<name> in full mode with the probe cell; wall time, samples, slider latency."""
     from safetensors.torch import load_file
 
-    from helpers.run_notebook import run_notebook
+    from tools.run_notebook import run_notebook
 
     samples, latency = workdir / f"{name}.samples.safetensors", workdir / f"{name}.latency.json"
     # the probe cell is timed too (generate(10000) and the slider timings): a slight overestimate

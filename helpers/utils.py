@@ -1,10 +1,9 @@
-"""Small shared utilities: paths, quick mode, seeding, device choice and weight files.
-
-Everything here is plumbing the notebooks need but that is not the lesson itself.
-"""
+"""Plumbing the notebooks need but that is not the lesson: switches, paths, seeding, the device,
+one check for batches of images, and weight files that are written atomically."""
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import tempfile
@@ -16,199 +15,205 @@ import numpy as np
 import torch
 from torch import nn
 
-#: Environment variable that switches every notebook into *quick mode*: fewer epochs and a
-#: smaller slice of MNIST, so the whole test suite runs in minutes. ``1``, ``true``, ``yes`` or
-#: ``on`` turn it on; ``0``, ``false``, ``no``, ``off`` or empty turn it off; anything else is an error.
+#: ``GENMODELS_QUICK=1``: every notebook trains on a slice of MNIST for a fraction of the epochs.
 QUICK_ENV = "GENMODELS_QUICK"
-
-#: Environment variable that overrides where the project's ``data/`` folder is.
+#: ``GENMODELS_WRITE_WEIGHTS=1``: a full run writes its weights to ``data/weights/`` (``make notebooks``).
+WRITE_WEIGHTS_ENV = "GENMODELS_WRITE_WEIGHTS"
+#: Where the project's ``data/`` folder is, when not beside ``helpers/``.
 DATA_DIR_ENV = "GENMODELS_DATA_DIR"
 
-#: Environment variable that makes a notebook's full run write its trained weights into
-#: ``data/weights/`` (``make weights`` sets it). Off by default, so that a learner's own
-#: run never overwrites the shipped files.
-WRITE_WEIGHTS_ENV = "GENMODELS_WRITE_WEIGHTS"
-
-
-_OFF = ("", "0", "false", "no", "off")
-_ON = ("1", "true", "yes", "on")
+_ON, _OFF = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 
 def _flag(name: str) -> bool:
     value = os.environ.get(name, "").strip().lower()
-    if value in _OFF or value in _ON:
-        return value in _ON
-    raise ValueError(f"environment variable {name}={os.environ[name]!r} is neither on ({', '.join(_ON)}) "
-                     f"nor off ({', '.join(repr(v) for v in _OFF)}); set one of those or unset it")
+    if value not in _ON + _OFF:
+        raise ValueError(f"environment variable {name}={os.environ[name]!r} is neither on ({', '.join(_ON)}) "
+                         f"nor off ({', '.join(repr(v) for v in _OFF)}); set one of those or unset it")
+    return value in _ON
 
 
 def is_quick() -> bool:
-    """True when quick mode is on (environment variable ``GENMODELS_QUICK=1``)."""
+    """True in quick mode (``GENMODELS_QUICK`` set to 1, true, yes or on)."""
     return _flag(QUICK_ENV)
 
 
 def writes_weights() -> bool:
-    """True when a full run should write its weights to ``data/weights/`` (``GENMODELS_WRITE_WEIGHTS=1``).
+    """True when a full run should write its weights and scores into ``data/weights/``.
 
-    Always False in quick mode: a quick run's models and scores never replace the shipped ones.
+    Needs ``GENMODELS_WRITE_WEIGHTS=1`` and is always False in quick mode, so a quick run never
+    replaces the shipped files.
     """
     return _flag(WRITE_WEIGHTS_ENV) and not is_quick()
 
 
 def data_dir() -> Path:
-    """The project's ``data/`` folder (or ``$GENMODELS_DATA_DIR`` when set)."""
+    """The project's ``data/`` folder (or ``$GENMODELS_DATA_DIR``)."""
     override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override).expanduser().resolve()
-    return Path(__file__).resolve().parent.parent / "data"
+    return Path(override).expanduser().resolve() if override else Path(__file__).resolve().parent.parent / "data"
 
 
 def weights_path(name: str) -> Path:
-    """Path of a shipped weight file: ``data/weights/<name>.safetensors``."""
+    """``data/weights/<name>.safetensors`` for a bare name such as ``"ae_fc"``."""
     if not name or "/" in name or "\\" in name:
         raise ValueError(f"weights_path expects a bare file stem such as 'ae_fc', got {name!r}")
     return data_dir() / "weights" / f"{name}.safetensors"
 
 
 def seed_everything(seed: int = 0) -> int:
-    """Seed Python's ``random``, NumPy and PyTorch (CPU and every GPU) with one integer.
-
-    Returns the seed, so a setup cell can print it.
-    """
+    """Seed Python's ``random``, NumPy and PyTorch (CPU and GPUs) with one int; returns it."""
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise TypeError(f"seed_everything expects an int, got {type(seed).__name__}")
     random.seed(seed)
     np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)  # also seeds CUDA and MPS generators
+    torch.manual_seed(seed)
     return seed
 
 
-def pick_device(prefer: str | None = None) -> torch.device:
-    """The best device present: CUDA, then Apple MPS, else the CPU.
-
-    ``prefer="cpu"`` (or ``"cuda"``, ``"mps"``) forces a choice; asking for one that is
-    absent raises a ``RuntimeError`` that says what is available.
-    """
-    available = ["cpu"]
+def pick_device() -> torch.device:
+    """CUDA when present, else Apple's MPS, else the CPU."""
     if torch.cuda.is_available():
-        available.insert(0, "cuda")
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        available.insert(1 if "cuda" in available else 0, "mps")
-    if prefer is None:
-        return torch.device(available[0])
-    if prefer not in available:
-        raise RuntimeError(f"device {prefer!r} was asked for but only {available} are available here")
-    return torch.device(prefer)
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def check_images(images, what: str = "images", min_count: int = 1) -> torch.Tensor:
+    """The one check for a batch of images: returns a CPU float32 tensor ``(N, 1, 28, 28)`` in [0, 1].
+
+    Accepts ``(N, 1, 28, 28)`` or ``(N, 28, 28)`` floats in [0, 1] (rounding up to 1e-3 outside is
+    clipped). Anything else raises a ``TypeError`` or ``ValueError`` naming ``what`` was wrong and
+    the usual fix.
+    """
+    if isinstance(images, (tuple, list)):
+        raise TypeError(f"{what}: expected one tensor of images, got a {type(images).__name__}; a VAE's "
+                        f"encode returns (mean, logvar): decode a code, or pass the mean where codes are asked for")
+    if not isinstance(images, torch.Tensor):
+        raise TypeError(f"{what}: expected a torch.Tensor (N, 1, 28, 28) in [0, 1], got {type(images).__name__}")
+    if not images.is_floating_point():
+        raise ValueError(f"{what}: expected floats in [0, 1], got dtype {images.dtype}"
+                         + ("; divide bytes 0-255 by 255 first" if images.dtype == torch.uint8 else ""))
+    if images.dim() == 3:
+        images = images.unsqueeze(1)
+    if images.dim() != 4 or tuple(images.shape[1:]) != (1, 28, 28):
+        raise ValueError(f"{what}: expected shape (N, 1, 28, 28), got {tuple(images.shape)}; "
+                         f"reshape with .view(-1, 1, 28, 28)")
+    if len(images) < min_count:
+        raise ValueError(f"{what}: expected at least {min_count} image(s), got {len(images)}")
+    images = images.detach().to("cpu", torch.float32)
+    bad = int((~torch.isfinite(images)).sum())
+    if bad:
+        raise ValueError(f"{what}: {bad} pixel values are NaN or infinite; did training diverge? "
+                         f"(a loss that became nan in the progress bar says so)")
+    low, high = float(images.min()), float(images.max())
+    if low < -1e-3 or high > 1 + 1e-3:
+        raise ValueError(f"{what}: expected values in [0, 1], got [{low:.3g}, {high:.3g}]; a generator ending in "
+                         f"tanh gives [-1, 1]: map it with (x + 1) / 2")
+    return images.clamp(0.0, 1.0)
+
+
+def _why_not_written(path: Path, err: OSError) -> OSError:
+    """An OSError whose message names the real reason a file could not be written, and what to do."""
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = f"no permission to write in {path.parent} (a read-only copy of the project?); make it writable"
+    elif err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = "the disk is full; free some space and run the cell again"
+    elif path.is_dir():
+        reason = f"{path} is a folder; move it away and run the cell again"
+    else:
+        reason = str(err)
+    return OSError(err.errno, f"could not write {path.name}: {reason}. Nothing already saved there was changed.")
 
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Write a file atomically: yield a temporary path beside ``path``, rename it over ``path`` on success.
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one step.
 
-    If the block raises (or the process dies), ``path`` keeps its previous content and the
-    temporary file is removed (or, after a kill, left as a hidden ``.<name>.*.tmp`` that nothing reads).
+    If the block fails (or the process is killed), ``path`` keeps its old content; the temporary
+    file is removed (after a kill, a hidden ``.<name>.*.tmp`` stays, which git ignores).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as err:
+        raise _why_not_written(path, err) from None
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600 files; give the usual permissions
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~umask)  # again: some writers (safetensors) recreate the file as 0600
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp (and safetensors) make 0600 files; give the usual mode
         os.replace(tmp, path)
+    except OSError as err:
+        raise _why_not_written(path, err) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
 
-def _model_name(model: nn.Module) -> str:
-    return type(model).__name__
+def save_weights(model: nn.Module, path: str | os.PathLike, metadata: dict | None = None) -> Path:
+    """Write ``model``'s parameters and buffers to a safetensors file, atomically; returns the path.
 
-
-def save_weights(model: nn.Module, path: str | os.PathLike, metadata: dict[str, str] | None = None) -> Path:
-    """Write ``model``'s parameters and buffers to a safetensors file, atomically.
-
-    The tensors go to a temporary file in the same folder first, which is then renamed over
-    ``path``: a crash midway leaves any previous file at ``path`` intact. ``metadata`` is a
-    dict of strings stored in the file header. Returns the path written.
+    ``metadata``: strings stored in the file's header (values are converted with ``str``).
     """
     from safetensors.torch import save_file
 
     if not isinstance(model, nn.Module):
         raise TypeError(f"save_weights expects a torch.nn.Module, got {type(model).__name__}")
-    path = Path(path)
-    # clone: safetensors refuses tensors that share memory (tied weights) or are not contiguous
     state = {k: v.detach().to("cpu").contiguous().clone() for k, v in model.state_dict().items()}
-    meta = {"model": _model_name(model), **{str(k): str(v) for k, v in (metadata or {}).items()}}
+    meta = {"model": type(model).__name__, **{str(k): str(v) for k, v in (metadata or {}).items()}}
     with atomic_path(path) as tmp:
         save_file(state, str(tmp), metadata=meta)
-    return path
+    return Path(path)
 
 
-def load_weights(model: nn.Module, path: str | os.PathLike, device: torch.device | str | None = None) -> nn.Module:
-    """Load a safetensors file written by :func:`save_weights` into ``model`` (no pickle involved).
+def load_weights(model: nn.Module, path: str | os.PathLike) -> nn.Module:
+    """Load a file written by :func:`save_weights` into ``model`` (no pickle involved); returns the model.
 
-    Raises ``FileNotFoundError`` when the file is missing and ``ValueError`` naming the model
-    and the file when keys or shapes do not match or the file is not a safetensors file.
-    Returns the model, so ``model = load_weights(Model(), path)`` reads naturally.
+    A missing or unreadable file, or one saved from a different definition of the model, raises an
+    error that says which, and how to get back a working pair.
     """
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     if not isinstance(model, nn.Module):
         raise TypeError(f"load_weights expects a torch.nn.Module, got {type(model).__name__}")
-    path = Path(path)
-    name = _model_name(model)
+    path, name = Path(path), type(model).__name__
+    restore = f"`git checkout -- data/weights/{path.name}` restores the shipped file"
     if not path.is_file():
-        raise FileNotFoundError(
-            f"no weight file at {path} for {name}. Train the model in its notebook (shipped-weights "
-            f"switch off), or restore the shipped files with `git checkout -- data/weights`."
-        )
+        raise FileNotFoundError(f"no weight file at {path} for {name}: {restore}, or train the model in its "
+                                f"notebook with USE_SHIPPED_WEIGHTS = False")
     try:
-        state = load_file(str(path), device=str(device) if device is not None else "cpu")
+        state = load_file(str(path))
     except (SafetensorError, OSError, ValueError) as err:
-        raise ValueError(
-            f"{path} is not a readable safetensors file ({err}); restore it with "
-            f"`git checkout -- {path.name}` or retrain {name} in its notebook."
-        ) from None
+        raise ValueError(f"{path.name} is not a readable safetensors file ({err}): {restore}") from None
     expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    wrong = [
-        f"{k}: file {tuple(state[k].shape)} vs model {tuple(expected[k].shape)}"
-        for k in expected
-        if k in state and state[k].shape != expected[k].shape
-    ]
-    if missing or unexpected or wrong:
-        parts = []
-        if missing:
-            parts.append(f"missing from the file: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
-        if unexpected:
-            parts.append(f"not in the model: {', '.join(unexpected[:5])}{' ...' if len(unexpected) > 5 else ''}")
-        if wrong:
-            parts.append(f"shape mismatch: {'; '.join(wrong[:5])}{' ...' if len(wrong) > 5 else ''}")
+    problems = [f"{k}: file {tuple(state[k].shape)}, model {tuple(v.shape)}"
+                for k, v in expected.items() if k in state and state[k].shape != v.shape]
+    problems += [f"{k} missing from the file" for k in expected if k not in state]
+    problems += [f"{k} not in the model" for k in state if k not in expected]
+    if problems:
         raise ValueError(
-            f"{path} does not fit {name}: " + " | ".join(parts)
-            + ". Was the architecture changed after the weights were saved? Retrain, or use the "
-            "model definition the file was made with."
-        )
+            f"{path.name} does not fit this {name} (shape mismatch or different layers: {'; '.join(problems[:4])}"
+            f"{' ...' if len(problems) > 4 else ''}). The file was saved from another definition of {name} "
+            f"than the one the cell above created: its class was edited (an exercise?) or its code size or "
+            f"widths differ. To use the shipped weights, undo the edit (`git checkout -- <the notebook>` "
+            f"restores it); to use your edited model, train it here with USE_SHIPPED_WEIGHTS = False.")
     model.load_state_dict(state)
     return model
 
 
 def read_metadata(path: str | os.PathLike) -> dict[str, str]:
-    """The string metadata stored in a safetensors file's header (e.g. a JSON training history)."""
+    """The strings stored in a safetensors file's header (for example a JSON training history)."""
     from safetensors import SafetensorError, safe_open
 
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no weight file at {path}; restore the shipped files with `git checkout -- data/weights`.")
+        raise FileNotFoundError(f"no weight file at {path}: `git checkout -- data/weights` restores the shipped ones")
     try:
         with safe_open(str(path), framework="pt") as fh:
             return dict(fh.metadata() or {})
     except (SafetensorError, OSError) as err:
-        raise ValueError(f"{path} is not a readable safetensors file ({err}).") from None
+        raise ValueError(f"{path.name} is not a readable safetensors file ({err})") from None

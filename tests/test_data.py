@@ -1,7 +1,9 @@
 """MNIST loading from the shipped files, checksum checks, damaged files and batching."""
 
 import gzip
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 import torch
@@ -10,25 +12,19 @@ import helpers
 from helpers import data as hdata
 from helpers.utils import DATA_DIR_ENV
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 @pytest.fixture
 def private_data(tmp_path, monkeypatch):
     """A private copy of data/mnist in a temporary data dir, so tests can damage it freely."""
-    real = hdata.shipped_dir()
     (tmp_path / "mnist").mkdir()
-    for gz in real.glob("*.gz"):
+    for gz in (ROOT / "data" / "mnist").glob("*.gz"):
         shutil.copy(gz, tmp_path / "mnist" / gz.name)
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
-    hdata._load_uint8.cache_clear()
+    hdata._load.cache_clear()
     yield tmp_path
-    hdata._load_uint8.cache_clear()
-
-
-def _forbid_download(monkeypatch):
-    def no_network(*args, **kwargs):
-        raise AssertionError("the loader tried to download although the shipped files are present")
-
-    monkeypatch.setattr(hdata, "_download", no_network)
+    hdata._load.cache_clear()
 
 
 def test_shapes_dtypes_and_range():
@@ -58,32 +54,27 @@ def test_unknown_split():
         helpers.load_mnist("validation")
 
 
-def test_decompresses_once_into_torchvision_layout(private_data, monkeypatch):
-    _forbid_download(monkeypatch)
-    images, _ = helpers.load_mnist("test")
-    raw = private_data / "cache" / "MNIST" / "raw"
-    assert sorted(p.name for p in raw.iterdir()) == sorted(hdata.MNIST_MD5)
-    stamps = {p.name: p.stat().st_mtime_ns for p in raw.iterdir()}
-    hdata._load_uint8.cache_clear()
-    helpers.load_mnist("test")
-    assert {p.name: p.stat().st_mtime_ns for p in raw.iterdir()} == stamps  # not decompressed again
+def test_reads_only_the_verified_shipped_files_and_writes_nothing(private_data):
+    """A stale torchvision cache beside the files is never read, and loading writes no file."""
+    stale = private_data / "cache" / "MNIST" / "processed"
+    stale.mkdir(parents=True)
+    torch.save((torch.zeros(10_000, 28, 28, dtype=torch.uint8), torch.zeros(10_000, dtype=torch.long)),
+               stale / "test.pt")
+    before = sorted(p.relative_to(private_data) for p in private_data.rglob("*"))
+    images, labels = helpers.load_mnist("test")
+    assert labels[:5].tolist() == [7, 2, 1, 0, 4] and images.max() == 1.0
+    assert sorted(p.relative_to(private_data) for p in private_data.rglob("*")) == before
 
 
-def test_truncated_decompressed_file_is_redone(private_data, monkeypatch):
-    """A decompression killed midway leaves a short file: it must be detected and redone."""
-    _forbid_download(monkeypatch)
-    helpers.load_mnist("test")
-    raw = private_data / "cache" / "MNIST" / "raw" / "t10k-images-idx3-ubyte"
-    full = raw.read_bytes()
-    raw.write_bytes(full[: len(full) // 3])
-    hdata._load_uint8.cache_clear()
-    images, _ = helpers.load_mnist("test")
-    assert images.shape == (10_000, 1, 28, 28)
-    assert raw.read_bytes() == full
+def test_loads_from_a_read_only_data_folder(private_data):
+    os.chmod(private_data / "mnist", 0o555)
+    try:
+        assert helpers.load_mnist("test")[0].shape == (10_000, 1, 28, 28)
+    finally:
+        os.chmod(private_data / "mnist", 0o755)
 
 
-def test_truncated_gzip_gives_one_clear_error(private_data, monkeypatch):
-    _forbid_download(monkeypatch)
+def test_truncated_gzip_gives_one_clear_error(private_data):
     gz = private_data / "mnist" / "t10k-labels-idx1-ubyte.gz"
     gz.write_bytes(gz.read_bytes()[:1000])
     with pytest.raises(hdata.MnistDataError) as info:
@@ -91,21 +82,15 @@ def test_truncated_gzip_gives_one_clear_error(private_data, monkeypatch):
     message = str(info.value)
     assert "t10k-labels-idx1-ubyte.gz" in message and "git checkout" in message
     assert info.value.__cause__ is None  # no raw gzip traceback chained in
-    # nothing half-written is left behind to be trusted next time
-    raw = private_data / "cache" / "MNIST" / "raw"
-    assert not (raw / "t10k-labels-idx1-ubyte").exists()
-    assert not list(raw.glob(".*.tmp"))  # the atomic writer's temporary file is gone too
 
 
-def test_not_a_gzip_file(private_data, monkeypatch):
-    _forbid_download(monkeypatch)
+def test_not_a_gzip_file(private_data):
     (private_data / "mnist" / "train-labels-idx1-ubyte.gz").write_bytes(b"this is not gzip data")
     with pytest.raises(hdata.MnistDataError, match="train-labels-idx1-ubyte.gz"):
         helpers.load_mnist("train")
 
 
-def test_wrong_content_fails_the_checksum(private_data, monkeypatch):
-    _forbid_download(monkeypatch)
+def test_wrong_content_fails_the_checksum(private_data):
     gz = private_data / "mnist" / "t10k-labels-idx1-ubyte.gz"
     original = gzip.decompress(gz.read_bytes())
     damaged = original[:-1] + bytes([(original[-1] + 1) % 10])  # one label changed
@@ -114,33 +99,10 @@ def test_wrong_content_fails_the_checksum(private_data, monkeypatch):
         helpers.load_mnist("test")
 
 
-def test_missing_files_fall_back_to_download(private_data, monkeypatch):
-    calls = []
-
-    def fake_download(split, missing):
-        calls.append(missing)
-        raise hdata.MnistDataError(f"MNIST file(s) {', '.join(missing)} are missing (no network in tests)")
-
-    monkeypatch.setattr(hdata, "_download", fake_download)
+def test_missing_file_names_itself_and_the_remedy(private_data):
     (private_data / "mnist" / "t10k-images-idx3-ubyte.gz").unlink()
-    with pytest.raises(hdata.MnistDataError, match="t10k-images-idx3-ubyte"):
+    with pytest.raises(hdata.MnistDataError, match="t10k-images-idx3-ubyte.gz is missing.*git checkout"):
         helpers.load_mnist("test")
-    assert calls == [["t10k-images-idx3-ubyte"]]
-
-
-def test_download_failure_message_names_files_and_remedy(private_data, monkeypatch):
-    import torchvision
-
-    def offline(*args, **kwargs):
-        raise OSError("network unreachable")
-
-    monkeypatch.setattr(torchvision.datasets, "MNIST", offline)
-    for gz in (private_data / "mnist").glob("*.gz"):
-        gz.unlink()
-    with pytest.raises(hdata.MnistDataError) as info:
-        helpers.load_mnist("train")
-    assert "train-images-idx3-ubyte" in str(info.value) and "network unreachable" in str(info.value)
-    assert "git checkout" in str(info.value)
 
 
 def test_batches_cover_every_example_once():
@@ -170,9 +132,8 @@ def test_batches_are_seeded_and_differ_between_epochs():
 @pytest.mark.parametrize(
     "args, kwargs, message",
     [
-        ((), {}, "at least one tensor"),
         ((torch.zeros(3), torch.zeros(4)), {}, "same length"),
-        ((torch.zeros(0),), {}, "empty"),
+        ((torch.zeros(0),), {}, "not one batch"),
         ((torch.zeros(3),), {"batch_size": 0}, "positive int"),
         ((torch.zeros(3),), {"batch_size": 2.5}, "positive int"),
     ],
@@ -183,12 +144,23 @@ def test_batches_bad_input(args, kwargs, message):
 
 
 def test_batches_rejects_non_tensors():
-    with pytest.raises(TypeError, match="expects tensors"):
-        list(helpers.batches([1, 2, 3]))
+    for args in ((), ([1, 2, 3],)):
+        with pytest.raises(TypeError, match="one or more tensors"):
+            helpers.batches(*args)
+
+
+def test_one_batches_object_serves_every_epoch_in_a_new_order():
+    x = torch.arange(20)
+    loader = helpers.batches(x, batch_size=8, generator=torch.Generator().manual_seed(0))
+    assert len(loader) == 3
+    epochs = [torch.cat(list(loader)) for _ in range(3)]
+    for epoch in epochs:
+        assert sorted(epoch.tolist()) == list(range(20))  # the second and third pass are not empty
+    assert not torch.equal(epochs[0], epochs[1])
 
 
 def test_a_batch_larger_than_the_data_is_an_error_not_an_empty_epoch():
     x = torch.zeros(10, 1, 28, 28)
-    with pytest.raises(ValueError, match="batch_size=64 is larger than the 10 examples"):
-        next(helpers.batches(x, batch_size=64, drop_last=True))
+    with pytest.raises(ValueError, match="batch_size=64 with 10 examples and drop_last=True gives not one batch"):
+        helpers.batches(x, batch_size=64, drop_last=True)
     assert len(list(helpers.batches(x, batch_size=64))) == 1  # without drop_last the one short batch is kept

@@ -20,14 +20,8 @@ def test_classifier_weights_load_and_classify_well(test_set):
     pred = metrics.classify(images[:3000])
     assert pred.dtype == torch.int64 and pred.shape == (3000,)
     assert (pred == labels[:3000]).float().mean().item() > 0.98
-    recorded = float(read_metadata(metrics.classifier_path())["test_accuracy"])
+    recorded = float(read_metadata(helpers.weights_path(metrics.CLASSIFIER_NAME))["test_accuracy"])
     assert recorded >= 0.99
-
-
-def test_embed_gives_nonnegative_features(test_set):
-    feats = metrics.embed(test_set[0][:10])
-    assert feats.shape == (10, metrics.NUM_FEATURES)
-    assert feats.dtype == torch.float32 and (feats >= 0).all()
 
 
 def test_real_data_scores_far_better_than_blurred():
@@ -39,18 +33,23 @@ def test_real_data_scores_far_better_than_blurred():
     assert real["coverage_tv"] < 0.1
 
 
-def test_a_set_against_itself_is_at_distance_zero(test_set):
-    x = test_set[0][:2000]
-    assert metrics.frechet_distance(x, x) < 1e-2
-    # against other real digits it is not zero, yet well below the blurred reference
-    other = metrics.frechet_distance(x, test_set[0][5000:7000])
+def test_the_test_set_is_at_distance_zero_from_itself(test_set):
+    assert metrics.score(test_set[0])["fd"] < 1e-2
+    # other real digits are not at zero, yet well below the blurred reference
+    other = metrics.score(helpers.load_mnist("train")[0][:10_000])["fd"]
     assert 0.1 < other < metrics.reference_scores()[metrics.BLURRED_ROW]["fd"]
 
 
 def test_noise_is_far_from_digits():
     noise = torch.rand(2000, 1, 28, 28, generator=torch.Generator().manual_seed(0))
-    fd = metrics.frechet_distance(noise)
-    assert fd > 10 * metrics.reference_scores()[metrics.BLURRED_ROW]["fd"]
+    assert metrics.score(noise)["fd"] > 10 * metrics.reference_scores()[metrics.BLURRED_ROW]["fd"]
+
+
+def test_small_sets_are_flagged_beside_the_10000_image_rows(test_set):
+    small = metrics.table({"fifty": metrics.score(test_set[0][:50])})
+    assert "WARNING" in str(small) and "50*" in str(small) and "WARNING" in small._repr_html_()
+    full = metrics.table({"all": metrics.score(test_set[0])})
+    assert "WARNING" not in str(full) and "*" not in str(full)
 
 
 def test_a_single_digit_set_is_far_from_uniform(test_set):
@@ -113,10 +112,22 @@ def test_bad_arguments_are_refused(test_set):
         metrics.compare({})
 
 
+def test_generators_that_fail_or_return_the_wrong_thing_are_named(test_set):
+    with pytest.raises(TypeError, match="VAE's encode returns \\(mean, logvar\\)"):
+        metrics.evaluate(lambda n: (torch.zeros(n, 16), torch.zeros(n, 16)), name="vae", n=10)
+    with pytest.raises(RuntimeError, match="generate\\(10\\) for 'vae' failed: RuntimeError: mat1 and mat2"):
+        metrics.evaluate(lambda n: torch.nn.Linear(16, 784)(torch.zeros(n, 2)), name="vae", n=10)
+
+
 def test_missing_classifier_weights_say_how_to_get_them(tmp_path, monkeypatch):
-    monkeypatch.setattr(metrics, "classifier_path", lambda: tmp_path / "absent.safetensors")
-    with pytest.raises(FileNotFoundError, match="make classifier"):
-        metrics.classify(torch.rand(4, 1, 28, 28))
+    monkeypatch.setattr(metrics, "weights_path", lambda name: tmp_path / "absent.safetensors")
+    metrics.load_classifier.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match="git checkout.*tools.train_classifier"):
+            metrics.classify(torch.rand(4, 1, 28, 28))
+    finally:
+        monkeypatch.undo()
+        metrics.load_classifier.cache_clear()
 
 
 def test_scores_are_recorded_merged_and_atomic(tmp_path, monkeypatch, test_set, capsys):

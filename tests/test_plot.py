@@ -42,17 +42,18 @@ def test_show_images_into_a_given_axis():
 @pytest.mark.parametrize(
     "bad, message",
     [
-        (torch.rand(4, 3, 28, 28), r"shape \(N, 1, H, W\)"),
-        (torch.rand(28, 28).flatten(), r"shape \(N, 1, H, W\)"),
-        (torch.randint(0, 255, (4, 1, 28, 28), dtype=torch.uint8), "floating-point"),
-        (torch.rand(0, 1, 28, 28), "empty"),
+        (torch.rand(4, 3, 28, 28), r"shape \(N, 1, 28, 28\)"),
+        (torch.rand(28, 28).flatten(), r"shape \(N, 1, 28, 28\)"),
+        (torch.randint(0, 255, (4, 1, 28, 28), dtype=torch.uint8), "divide bytes 0-255 by 255"),
+        (torch.rand(0, 1, 28, 28), "at least 1"),
         (torch.full((2, 1, 28, 28), float("nan")), "NaN"),
-        (torch.rand(2, 1, 28, 28) * 2 - 1, r"\[0, 1\]"),
-        ([[0.5]], "torch tensor"),
+        (torch.rand(2, 1, 28, 28) * 2 - 1, r"\(x \+ 1\) / 2"),
+        ([[0.5]], "VAE's encode returns"),
+        (np.zeros((2, 1, 28, 28)), "torch.Tensor"),
     ],
 )
 def test_show_images_rejects_bad_input(bad, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
         plot.show_images(bad)
 
 
@@ -80,7 +81,7 @@ def test_plot_curves_draws_each_series():
     [
         ({}, {}, "non-empty dict"),
         ([1, 2], {}, "non-empty dict"),
-        ({"a": []}, {}, "at least one value"),
+        ({"a": []}, {}, "got none"),
         ({"a": [1.0, float("nan")]}, {}, "NaN"),
         ({"a": [1.0]}, {"smooth": 0}, "positive int"),
     ],
@@ -102,10 +103,11 @@ def test_plot_latent_2d_and_3d():
     "codes, labels, message",
     [
         (torch.randn(5, 4), torch.zeros(5, dtype=torch.long), r"\(N, 2\) or \(N, 3\)"),
-        (torch.randn(5, 2), torch.zeros(4, dtype=torch.long), r"shape \(5,\)"),
+        (torch.randn(5, 2), torch.zeros(4, dtype=torch.long), "expected 5 integer digits"),
         (torch.randn(5, 2), torch.full((5,), 11), "digits 0-9"),
         (torch.full((5, 2), float("nan")), torch.zeros(5, dtype=torch.long), "finite"),
-        (torch.randn(0, 2), torch.zeros(0, dtype=torch.long), "at least one"),
+        (torch.randn(0, 2), torch.zeros(0, dtype=torch.long), r"\(N, 2\) or \(N, 3\)"),
+        ((torch.randn(5, 2), torch.randn(5, 2)), torch.zeros(5, dtype=torch.long), r"pass the mean"),
     ],
 )
 def test_plot_latent_rejects_bad_input(codes, labels, message):
@@ -141,5 +143,8 @@ def test_plot_manifold_rejects_bad_decoder():
         plot.plot_manifold(lambda z: torch.rand(1, 1, 28, 28), n=3)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         plot.plot_manifold(lambda z: torch.full((len(z), 1, 28, 28), 5.0), n=3)
-    with pytest.raises(ValueError, match="function"):
+    with pytest.raises(ValueError, match="decode must take codes \\(B, 2\\)"):
         plot.plot_manifold("decoder")
+    sixteen_d = torch.nn.Linear(16, 784)  # a 16-D decoder handed to a 2-D plot
+    with pytest.raises(ValueError, match="mat1 and mat2.*decode must take codes \\(B, 2\\)"):
+        plot.plot_manifold(lambda z: torch.sigmoid(sixteen_d(z)).view(-1, 1, 28, 28), n=3)

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from helpers import metrics
-from helpers.run_notebook import run_notebook
+from tools.run_notebook import run_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

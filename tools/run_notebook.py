@@ -1,8 +1,8 @@
 """Execute a notebook top to bottom in place and report its wall time.
 
-    python -m helpers.run_notebook notebooks/01_autoencoder.ipynb           # full mode
-    python -m helpers.run_notebook --quick notebooks/01_autoencoder.ipynb   # quick mode
-    python -m helpers.run_notebook --out /tmp/x.ipynb notebooks/02_vae.ipynb
+    python -m tools.run_notebook notebooks/01_autoencoder.ipynb           # full mode
+    python -m tools.run_notebook --quick notebooks/01_autoencoder.ipynb   # quick mode
+    python -m tools.run_notebook --out /tmp/x.ipynb notebooks/02_vae.ipynb
 
 The outputs are written back atomically (to ``--out`` when given), so an interrupted run leaves
 the committed notebook as it was. ``make notebooks`` uses this with ``GENMODELS_WRITE_WEIGHTS=1``
@@ -57,7 +57,7 @@ def run_notebook(path: str | os.PathLike, quick: bool = False, out: str | os.Pat
             os.environ.pop("GENMODELS_QUICK", None)
         else:
             os.environ["GENMODELS_QUICK"] = saved
-    from .utils import atomic_path
+    from helpers.utils import atomic_path
 
     with atomic_path(Path(out) if out else path) as tmp:
         nbformat.write(nb, str(tmp))

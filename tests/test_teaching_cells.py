@@ -1,0 +1,87 @@
+"""Teaching cells behave the same when re-run, and a training cell stopped midway keeps a true history.
+
+The cells are taken from the committed notebooks by their cell id and run here against small stand-ins.
+"""
+
+import contextlib
+import io
+import json
+import math
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+import helpers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cell(notebook: str, cell_id: str) -> str:
+    nb = json.loads((ROOT / "notebooks" / notebook).read_text())
+    return "".join(next(c for c in nb["cells"] if c.get("id") == cell_id)["source"])
+
+
+class StopAfter(nn.Module):
+    """A tiny model whose forward raises KeyboardInterrupt (the stop button) on call number ``k + 1``."""
+
+    def __init__(self, k, out=lambda x: x):
+        super().__init__()
+        self.k, self.calls, self.out = k, 0, out
+        self.w = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        self.calls += 1
+        if self.calls > self.k:
+            raise KeyboardInterrupt
+        return self.out(x + self.w)
+
+
+def run_training_cell(notebook, cell_id, call, **names):
+    namespace = {"torch": torch, "math": math, "time": time, "tqdm": tqdm, "helpers": helpers, "device": "cpu",
+                 "train_images": torch.rand(64, 1, 28, 28), **names}
+    exec(cell(notebook, cell_id), namespace)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        history = call(namespace)  # no KeyboardInterrupt escapes
+    return history, out.getvalue()
+
+
+def test_an_interrupted_autoencoder_training_keeps_the_steps_it_did():
+    model = StopAfter(3)
+    history, printed = run_training_cell(
+        "01_autoencoder.ipynb", "83d74b65", lambda ns: ns["train_autoencoder"](model, 5, batch_size=8),
+        reconstruction_loss=lambda x_hat, x: ((x_hat - x) ** 2).mean(), test_mse=lambda m: 0.0)
+    assert len(history["step"]) == 3 and "interrupted after 3 steps" in printed
+
+
+def test_an_interrupted_vae_training_keeps_the_steps_it_did():
+    model = StopAfter(5, out=lambda x: (x, torch.zeros(len(x), 2), torch.zeros(len(x), 2)))  # (x_hat, mean, logvar)
+    history, printed = run_training_cell(
+        "02_vae.ipynb", "9ebf53fc", lambda ns: ns["train_vae"](model, 5, "mse", batch_size=8),
+        vae_loss=lambda x, x_hat, mean, logvar, kind, beta: ((x_hat - x) ** 2).mean().repeat(3))
+    assert len(history["KL"]) == len(history["reconstruction"]) == 5 and "interrupted after 5 steps" in printed
+
+
+def test_an_interrupted_gan_training_keeps_the_steps_it_did():
+    G = StopAfter(6, out=lambda z: torch.zeros(len(z), 1, 28, 28))  # the cell's own render() calls G too
+    G.noise_dim = 8
+    history, printed = run_training_cell(
+        "03_gan.ipynb", "e4530c68", lambda ns: ns["train_gan"](G, nn.Linear(1, 1), 10, batch_size=8, losses=(None, None))[0],
+        real_data=torch.rand(64, 1, 28, 28), discriminator_step=lambda *a: (0.0, 0.5, 0.5),
+        generator_step=lambda *a: 0.0, bce_d_loss=None, bce_g_loss=None, NOISE_DIM=8, to_image=lambda x: x)
+    steps = len(history["loss_D"])
+    assert 0 < steps < 10 and f"interrupted after {steps} steps" in printed
+
+
+def test_the_reparameterisation_demo_shows_its_lesson_when_re_run():
+    """Later cells reuse the names mean and logvar for plain tensors; the demo must not depend on them."""
+    namespace = {"torch": torch, "mean": torch.zeros(2), "logvar": torch.zeros(2)}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(cell("02_vae.ipynb", "60f65e59"), namespace)
+    lines = out.getvalue().splitlines()
+    assert "requires_grad = False" in lines[0] and "requires_grad = True" in lines[1]
