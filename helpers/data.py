@@ -11,7 +11,6 @@ import gzip
 import hashlib
 import zlib
 from functools import lru_cache
-from pathlib import Path
 
 import torch
 
@@ -54,12 +53,8 @@ def _load(split: str) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def load_mnist(split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
-    """One MNIST split in memory: ``"train"`` (60,000 images) or ``"test"`` (10,000).
-
-    Returns ``images``, float32 ``(N, 1, 28, 28)`` in [0, 1] (0 = black background, 1 = white
-    ink), and ``labels``, int64 ``(N,)`` digits 0-9. A missing or damaged file raises
-    :class:`MnistDataError` naming it.
-    """
+    """``"train"`` (60,000) or ``"test"`` (10,000): images float32 ``(N, 1, 28, 28)`` in [0, 1] (1 = white ink)
+    and labels int64 ``(N,)`` in 0-9. A missing or damaged file raises :class:`MnistDataError` naming it."""
     if split not in _FILES:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     images, labels = _load(split)
@@ -67,11 +62,10 @@ def load_mnist(split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
 
 
 class batches:
-    """Mini-batches of in-memory tensors in a (seeded) random order, for ``for x in batches(...)``.
+    """Mini-batches of same-length tensors (one slice of each, or the slice itself for one tensor).
 
-    All tensors must have the same length; each step gives one slice of each (the slice itself
-    when one tensor is given). Every pass over the object is one epoch in a new order, so the same
-    object can be reused across epochs. What a pass does::
+    Every pass over the object is one epoch in a new (seeded) order, so it can be reused across
+    epochs. What a pass does::
 
         order = torch.randperm(n, generator=generator)
         for start in range(0, n, batch_size):

@@ -11,8 +11,7 @@ A small convolutional MNIST classifier (:class:`MnistClassifier`; weights shippe
 * ``confidence``: the classifier's mean top softmax probability; sharp, legible digits score near 1.
 
 Each table adds 10,000 real training images (what a perfect generator scores) and the same images
-blurred (Gaussian, sigma 1 pixel), computed in the same run. The notebooks call :func:`evaluate`,
-:func:`compare` and :func:`classify`; :func:`score` and :func:`recorded_scores` serve tests and benchmarks.
+blurred (Gaussian, sigma 1 pixel), computed in the same run.
 """
 
 from __future__ import annotations
@@ -37,16 +36,11 @@ REAL_ROW = "real (train vs test)"
 BLURRED_ROW = f"blurred real (sigma {BLUR_SIGMA:g} px)"
 _CHUNK = 1000                         # images per forward pass
 
-ImageSource = Union[Callable[[int], torch.Tensor], torch.Tensor]  # generate(n) -> images, or the images
+_ImageSource = Union[Callable[[int], torch.Tensor], torch.Tensor]  # generate(n) -> images, or the images
 
 
 class MnistClassifier(nn.Module):
-    """Digit classifier: three strided convolutions, a 128-unit feature layer, 10 logits.
-
-    ``forward``: images ``(B, 1, 28, 28)`` in [0, 1] -> logits ``(B, 10)``; ``body``: -> features ``(B, 128)``.
-    """
-
-    num_features = 128  # read by torchmetrics, so it does not probe the model with a dummy image
+    """Digit classifier: images ``(B, 1, 28, 28)`` in [0, 1] -> ``body``: features ``(B, 128)`` -> logits ``(B, 10)``."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,7 +60,7 @@ class MnistClassifier(nn.Module):
 class _Features(nn.Module):
     """What torchmetrics calls on each batch: images -> CPU features, also kept in ``kept`` when it is a list."""
 
-    num_features = 128
+    num_features = 128  # read by torchmetrics, so it does not probe the model with a dummy image
 
     def __init__(self, classifier: MnistClassifier) -> None:
         super().__init__()
@@ -137,18 +131,13 @@ def score(images: torch.Tensor) -> dict:
 
 
 @lru_cache(maxsize=1)
-def _reference_rows() -> tuple[tuple[str, dict], ...]:
+def reference_scores() -> dict[str, dict]:
+    """The two reference rows, computed once per process: ``{REAL_ROW: scores, BLURRED_ROW: scores}``."""
     from torchvision.transforms.functional import gaussian_blur
 
     train_images = load_mnist("train")[0]
     real = train_images[torch.randperm(len(train_images), generator=torch.Generator().manual_seed(0))[:DEFAULT_SAMPLES]]
-    blurred = gaussian_blur(real, kernel_size=[7, 7], sigma=[BLUR_SIGMA, BLUR_SIGMA])
-    return (REAL_ROW, score(real)), (BLURRED_ROW, score(blurred))
-
-
-def reference_scores() -> dict[str, dict]:
-    """The two reference rows (cached per process): ``{REAL_ROW: scores, BLURRED_ROW: scores}``."""
-    return {name: dict(values, histogram=list(values["histogram"])) for name, values in _reference_rows()}
+    return {REAL_ROW: score(real), BLURRED_ROW: score(gaussian_blur(real, kernel_size=[7, 7], sigma=[BLUR_SIGMA] * 2))}
 
 
 class ScoreTable:
@@ -236,10 +225,8 @@ def record_scores(name: str, scores: dict) -> Path:
     return scores_path()
 
 
-def _draw(generate: ImageSource, n: int, name) -> torch.Tensor:
+def _draw(generate: _ImageSource, n: int, name) -> torch.Tensor:
     """Checked images from ``generate(n)`` or from a tensor given directly."""
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"name: expected a non-empty string such as 'vae', got {name!r}")
     if isinstance(generate, torch.Tensor):
         return check_images(generate, f"images for {name!r}", min_count=2)
     if not callable(generate):
@@ -257,7 +244,7 @@ def _draw(generate: ImageSource, n: int, name) -> torch.Tensor:
     return images
 
 
-def evaluate(generate: ImageSource, name: str, n: int = DEFAULT_SAMPLES) -> dict:
+def evaluate(generate: _ImageSource, name: str, n: int = DEFAULT_SAMPLES) -> dict:
     """Score ``n`` images from ``generate(n)`` (or a tensor of images), show the table, return the scores.
 
     ``generate(n)`` must give a float tensor ``(n, 1, 28, 28)`` in [0, 1]; ``name`` is the row's name
@@ -271,10 +258,8 @@ def evaluate(generate: ImageSource, name: str, n: int = DEFAULT_SAMPLES) -> dict
     return scores
 
 
-def compare(models: Mapping[str, ImageSource], n: int = DEFAULT_SAMPLES) -> dict[str, dict]:
+def compare(models: Mapping[str, _ImageSource], n: int = DEFAULT_SAMPLES) -> dict[str, dict]:
     """One table for ``{name: generate}`` plus the reference rows; returns ``{name: scores}``."""
-    if not isinstance(models, Mapping) or not models:
-        raise ValueError(f"models: expected a non-empty dict {{name: generate}}, got {models!r}")
     results = {name: {"name": name, **score(_draw(generate, n, name))} for name, generate in models.items()}
     _show(table(results))
     return results

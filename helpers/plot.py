@@ -23,8 +23,6 @@ def _axes(ax, figsize):
 def show_images(images, nrow: int = 8, title: str | None = None, ax=None, padding: int = 2):
     """A batch of images ``(N, 1, 28, 28)`` in [0, 1] as one grid, ``nrow`` images per row."""
     images = check_images(images)
-    if isinstance(nrow, bool) or not isinstance(nrow, int) or nrow < 1:
-        raise ValueError(f"nrow: expected a positive int, got {nrow!r}")
     grid = make_grid(images, nrow=nrow, padding=padding, pad_value=1.0)[0]  # (H', W'): the channels are equal
     rows = -(-len(images) // nrow)
     fig, ax = _axes(ax, (max(2.0, 0.6 * min(nrow, len(images))), max(1.2, 0.6 * rows + (0.3 if title else 0))))
@@ -65,8 +63,6 @@ def plot_curves(series: Mapping[str, Sequence[float]], title: str | None = None,
     """
     if not isinstance(series, Mapping) or not series:
         raise ValueError(f"series: expected a non-empty dict of name -> values, got {type(series).__name__}")
-    if isinstance(smooth, bool) or not isinstance(smooth, int) or smooth < 1:
-        raise ValueError(f"smooth: expected a positive int window, got {smooth!r}")
     fig, ax = _axes(ax, (6, 3.2))
     for i, (name, values) in enumerate(series.items()):
         y = np.asarray(torch.as_tensor(values, dtype=torch.float64).cpu()).ravel()
@@ -88,38 +84,25 @@ def plot_curves(series: Mapping[str, Sequence[float]], title: str | None = None,
 
 
 def plot_latent(codes, labels, title: str | None = None, max_points: int = 5000, ax=None):
-    """Codes ``(N, 2)`` or ``(N, 3)`` as a scatter, one colour per digit (labels: ints 0-9, ``(N,)``).
-
-    Draws the first ``max_points``; 3-D codes need a 3-D axis when ``ax`` is given.
-    """
+    """2-D codes ``(N, 2)`` as a scatter (the first ``max_points``), one colour per digit (labels: ``(N,)`` ints 0-9)."""
     if isinstance(codes, (tuple, list)):
         raise ValueError(f"codes: expected one tensor (N, 2), got a {type(codes).__name__}; a VAE's encode returns "
                          f"(mean, logvar): pass the mean, e.g. vae.encode(x)[0]")
     codes, labels = torch.as_tensor(codes).detach().cpu(), torch.as_tensor(labels).detach().cpu()
-    if codes.dim() != 2 or codes.shape[1] not in (2, 3) or len(codes) == 0:
-        raise ValueError(f"codes: expected shape (N, 2) or (N, 3), got {tuple(codes.shape)}; plot_latent draws "
-                         f"2-D or 3-D codes only (project longer codes first, e.g. onto principal components)")
+    if codes.dim() != 2 or codes.shape[1] != 2 or len(codes) == 0:
+        raise ValueError(f"codes: expected shape (N, 2), got {tuple(codes.shape)}; plot_latent draws 2-D codes "
+                         f"only (project longer codes first, e.g. onto their first two principal components)")
     if not codes.is_floating_point() or not torch.isfinite(codes).all():
         raise ValueError(f"codes: expected finite floats, got dtype {codes.dtype} (or NaN/inf values)")
     if labels.shape != (len(codes),) or labels.is_floating_point() or labels.min() < 0 or labels.max() > 9:
         raise ValueError(f"labels: expected {len(codes)} integer digits 0-9 matching the codes, got {tuple(labels.shape)}")
     codes, labels = codes[:max_points].float().numpy(), labels[:max_points].numpy()
-    three_d = codes.shape[1] == 3
-    if ax is None:
-        fig = plt.figure(figsize=(5.5, 4.5))
-        ax = fig.add_subplot(projection="3d" if three_d else None)
-    elif three_d and getattr(ax, "name", "") != "3d":
-        raise ValueError("3-D codes need a 3-D axis: create it with fig.add_subplot(projection='3d')")
+    fig, ax = _axes(ax, (5.5, 4.5))
     for digit in range(10):
         ax.scatter(*codes[labels == digit].T, s=3, alpha=0.6, color=plt.get_cmap("tab10")(digit), label=str(digit))
     ax.legend(title="digit", markerscale=4, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    ax.set_xlabel("$z_1$")
-    ax.set_ylabel("$z_2$")
-    if three_d:
-        ax.set_zlabel("$z_3$")
-    if title:
-        ax.set_title(title)
-    return ax.figure
+    ax.set(xlabel="$z_1$", ylabel="$z_2$", title=title or "")
+    return fig
 
 
 def latent_grid(n: int = 15, limit: float = 3.0, quantiles: bool = False) -> torch.Tensor:

@@ -39,11 +39,8 @@ def is_quick() -> bool:
 
 
 def writes_weights() -> bool:
-    """True when a full run should write its weights and scores into ``data/weights/``.
-
-    Needs ``GENMODELS_WRITE_WEIGHTS=1`` and is always False in quick mode, so a quick run never
-    replaces the shipped files.
-    """
+    """True when a full run writes its weights and scores into ``data/weights/`` (``GENMODELS_WRITE_WEIGHTS=1``);
+    always False in quick mode, so a quick run never replaces the shipped files."""
     return _flag(WRITE_WEIGHTS_ENV) and not is_quick()
 
 
@@ -54,16 +51,12 @@ def data_dir() -> Path:
 
 
 def weights_path(name: str) -> Path:
-    """``data/weights/<name>.safetensors`` for a bare name such as ``"ae_fc"``."""
-    if not name or "/" in name or "\\" in name:
-        raise ValueError(f"weights_path expects a bare file stem such as 'ae_fc', got {name!r}")
+    """``data/weights/<name>.safetensors`` for a name such as ``"ae_fc"``."""
     return data_dir() / "weights" / f"{name}.safetensors"
 
 
 def seed_everything(seed: int = 0) -> int:
     """Seed Python's ``random``, NumPy and PyTorch (CPU and GPUs) with one int; returns it."""
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed_everything expects an int, got {type(seed).__name__}")
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
@@ -80,11 +73,10 @@ def pick_device() -> torch.device:
 
 
 def check_images(images, what: str = "images", min_count: int = 1) -> torch.Tensor:
-    """The one check for a batch of images: returns a CPU float32 tensor ``(N, 1, 28, 28)`` in [0, 1].
+    """The one check for a batch of images, ``(N, 1, 28, 28)`` or ``(N, 28, 28)`` floats in [0, 1].
 
-    Accepts ``(N, 1, 28, 28)`` or ``(N, 28, 28)`` floats in [0, 1] (rounding up to 1e-3 outside is
-    clipped). Anything else raises a ``TypeError`` or ``ValueError`` naming ``what`` was wrong and
-    the usual fix.
+    Returns them as CPU float32 ``(N, 1, 28, 28)``, clipped to [0, 1] (1e-3 outside is rounding); else
+    raises a ``TypeError`` or ``ValueError`` saying what ``what`` should be and the usual fix.
     """
     if isinstance(images, (tuple, list)):
         raise TypeError(f"{what}: expected one tensor of images, got a {type(images).__name__}; a VAE's "
@@ -128,11 +120,9 @@ def _why_not_written(path: Path, err: OSError) -> OSError:
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one step.
-
-    If the block fails (or the process is killed), ``path`` keeps its old content; the temporary
-    file is removed (after a kill, a hidden ``.<name>.*.tmp`` stays, which git ignores).
-    """
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one step. If the block fails
+    (or the process is killed), ``path`` keeps its old content; after a kill a hidden ``.<name>.*.tmp`` stays,
+    which git ignores."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,16 +1,11 @@
-"""Latent-space sliders: move a slider and the decoded digit is redrawn at once.
+"""Latent-space sliders: ``latent_explorer`` (sliders over a code) and ``interpolation_explorer``
+(one slider along the line between two codes); move a slider and the decoded digit is redrawn at once.
 
-* ``latent_explorer`` -- sliders over a code beside the decoded digit, with "random draw" and
-  "reset" buttons and, given ``encode`` and ``images``, a real digit to start from.
-* ``interpolation_explorer`` -- one slider ``t`` that walks the straight line between two codes.
-
-``decode`` maps a CPU float32 tensor of codes ``(B, code_size)`` to images ``(B, 1, 28, 28)`` in
-[0, 1] (put the model in ``eval()`` mode first); ``encode`` maps images to codes ``(B, code_size)``
-(for a VAE, the mean: ``vae.encode(x)[0]``). Both are checked when the widget is built, so a mistake
-shows as an error in the cell. A move decodes one code, on one torch thread (faster and steadier
-than sharing so little work), and shows it as a PNG with each pixel an 8x8 block: no matplotlib
-figure is redrawn. When decode fails or gives NaN during a move (JupyterLab hides errors raised in
-a slider's callback), the widget says so in red under the digit and keeps the last good picture.
+``decode`` maps CPU float32 codes ``(B, code_size)`` to images ``(B, 1, 28, 28)`` in [0, 1] (model in
+``eval()`` mode); ``encode`` maps images to codes (for a VAE, the mean). Both are checked when the widget
+is built. A move decodes one code on one torch thread (steadier than sharing so little work) and shows a
+PNG, each pixel an 8x8 block: no figure is redrawn. JupyterLab hides errors raised in a slider's callback,
+so a failed decode or NaN is shown in red under the digit, which keeps the last good picture.
 """
 
 from __future__ import annotations
@@ -130,17 +125,12 @@ class _Explorer(widgets.VBox):
 
 
 class LatentExplorer(_Explorer):
-    """Sliders over a latent code, the decoded digit redrawn as they move; display it as a cell's last line.
+    """Sliders over a latent code beside the decoded digit; display it as a cell's last line.
 
-    decode : codes float32 ``(B, code_size)`` -> images ``(B, 1, 28, 28)`` in [0, 1].
-    encode, images : optional, together: an index box and a "random digit" button encode ``images[i]``
-        (``(N, 1, 28, 28)`` in [0, 1]), show it beside the decoded digit and set the sliders to its code.
-        The widget opens on ``images[0]``; without them, on the zero code.
-    n_sliders : one per coordinate up to 8 by default. With fewer sliders than coordinates, slider k
-        moves coordinate k and the others keep the base code's values (zeros, then the last draw or
-        encoded digit).
-    limit : sliders span [-limit, limit] in steps of limit/100, widened when a drawn or encoded code
-        falls outside. seed : seeds "random draw" and "random digit".
+    encode, images (``(N, 1, 28, 28)`` in [0, 1]): optional, together; the widget then opens on ``images[0]``'s
+    code and can start from any real digit (else from the zero code). n_sliders: one per coordinate up to 8;
+    slider k moves coordinate k, the others keep the base code (zeros, the last draw or the encoded digit).
+    limit: sliders span [-limit, limit], widened to fit a drawn or encoded code. seed: for the random buttons.
     """
 
     def __init__(self, decode, code_size, *, encode=None, images=None, n_sliders=None, limit=3.0, seed=0):

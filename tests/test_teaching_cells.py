@@ -10,7 +10,6 @@ import math
 import time
 from pathlib import Path
 
-import pytest
 import torch
 from torch import nn
 from tqdm.auto import tqdm

@@ -57,11 +57,41 @@ def run_notebook(path: str | os.PathLike, quick: bool = False, out: str | os.Pat
             os.environ.pop("GENMODELS_QUICK", None)
         else:
             os.environ["GENMODELS_QUICK"] = saved
+    finish_progress_bars(nb)
     from helpers.utils import atomic_path
 
     with atomic_path(Path(out) if out else path) as tmp:
         nbformat.write(nb, str(tmp))
     return seconds
+
+
+def finish_progress_bars(nb) -> int:
+    """Give each tqdm progress bar's text version its final state, from the widget state saved in ``nb``.
+
+    A notebook progress bar is a widget; its plain-text stand-in (what GitHub, nbviewer and other static
+    views show) is captured when the bar is created, so it would read ``0%| 0/2814`` for ever. The widget
+    state saved with the notebook holds the finished bar: its left label, its value and its right label.
+    Returns the number of bars rewritten.
+    """
+    import html
+
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    rewritten = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            box = state.get(view["model_id"], {}) if view else {}
+            if box.get("model_name") != "HBoxModel" or len(box["state"].get("children", [])) != 3:
+                continue
+            left, bar, right = (state.get(c.replace("IPY_MODEL_", ""), {}) for c in box["state"]["children"])
+            if bar.get("model_name") != "FloatProgressModel":
+                continue
+            done = bar["state"]["value"] / max(bar["state"]["max"], 1)
+            text = (html.unescape(left["state"]["value"]) + "|" + "█" * round(10 * done) + " " * (10 - round(10 * done))
+                    + "|" + html.unescape(right["state"]["value"])).replace("\u2007", " ")
+            output["data"]["text/plain"] = text
+            rewritten += 1
+    return rewritten
 
 
 def main(argv: list[str] | None = None) -> int:
