@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NOTEBOOKS := notebooks/01_autoencoder.ipynb notebooks/02_vae.ipynb notebooks/03_gan.ipynb
 
-.PHONY: setup lab test notebooks weights models classifier bench clean
+.PHONY: setup lab test notebooks weights models diagrams classifier bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ weights: notebooks             ## alias: the shipped weights come from the noteb
 
 models: $(STAMP)               ## rewrite helpers/models.py from the notebook cells tagged `export`
 	$(BIN)/python -m tools.export_models
+
+diagrams: $(STAMP)             ## draw the notebooks' Mermaid diagrams into notebooks/figures/ (needs Node.js)
+	$(BIN)/python -m tools.diagrams
 
 classifier: $(STAMP)           ## retrain the MNIST classifier behind the sample-quality metric
 	$(BIN)/python -m tools.train_classifier

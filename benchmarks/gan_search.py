@@ -251,7 +251,9 @@ def run(name, real_data, budget_here, seed, steps=None):
 
 def write_table(factor):
     rows = [json.loads(line) for line in (RESULTS / "gan_search.jsonl").read_text().splitlines() if line.strip()]
-    lines = [f"GAN recipe search: budget in reference-machine seconds; factor {factor:g} (reference s = s here x factor).",
+    factors = sorted({r.get("factor", factor) for r in rows})
+    lines = [f"GAN recipe search: budget in reference-machine seconds; reference s = s here x the calib factor of each "
+             f"run ({', '.join(f'{f:g}' for f in factors)}).",
              "Scores: helpers.metrics on 10,000 samples (Frechet distance, lower is better; coverage TV, 0 is even; "
              "confidence, real data 0.99). FD raw: the generator's last weights; FD EMA: its moving-average copy "
              "(decay 0.995 unless named); coverage and confidence are the EMA copy's where there is one.", "",

@@ -62,10 +62,8 @@ def load_mnist(split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
 
 
 class batches:
-    """Mini-batches of same-length tensors (one slice of each, or the slice itself for one tensor).
-
-    Every pass over the object is one epoch in a new (seeded) order, so it can be reused across
-    epochs. What a pass does::
+    """Mini-batches of same-length tensors (one slice of each, or the slice itself for one tensor); every pass
+    over the object is one epoch in a new (seeded) order, so one object serves all epochs. A pass does::
 
         order = torch.randperm(n, generator=generator)
         for start in range(0, n, batch_size):

@@ -56,11 +56,8 @@ def show_row(images, captions: Sequence[str] | None = None, title: str | None = 
 
 def plot_curves(series: Mapping[str, Sequence[float]], title: str | None = None, xlabel: str = "step",
                 ylabel: str | None = None, smooth: int = 1, logy: bool = False, ax=None):
-    """Named training curves on one set of axes: ``{"reconstruction": [...], "KL": [...]}``.
-
-    Each series is a sequence of finite numbers, one per step (lengths may differ). ``smooth``: a
-    moving-average window (1 = raw values), with the raw values drawn faintly behind.
-    """
+    """Named curves on one set of axes, ``{"reconstruction": [...], "KL": [...]}`` (finite numbers, one per step);
+    ``smooth``: a moving-average window (1 = raw values), the raw values drawn faintly behind."""
     if not isinstance(series, Mapping) or not series:
         raise ValueError(f"series: expected a non-empty dict of name -> values, got {type(series).__name__}")
     fig, ax = _axes(ax, (6, 3.2))

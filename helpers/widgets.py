@@ -10,6 +10,7 @@ so a failed decode or NaN is shown in red under the digit, which keeps the last 
 
 from __future__ import annotations
 
+import base64
 import io
 import math
 import numbers
@@ -26,11 +27,8 @@ MAX_SLIDERS = 8  # longer codes get sliders over their first MAX_SLIDERS coordin
 
 
 def image_to_png(image: torch.Tensor, scale: int = SCALE) -> bytes:
-    """One grey image ``(H, W)`` or ``(1, 1, H, W)`` in [0, 1] -> PNG bytes, 8-bit grey.
-
-    Grey level ``round(255 * pixel)`` (values outside [0, 1] clipped, NaN as 0), each pixel a
-    ``scale`` x ``scale`` block.
-    """
+    """One image ``(H, W)`` or ``(1, 1, H, W)`` in [0, 1] -> PNG bytes: grey ``round(255 * pixel)`` (clipped,
+    NaN as 0), each pixel a ``scale`` x ``scale`` block."""
     pixels = torch.nan_to_num(image.detach().to("cpu", torch.float32).reshape(image.shape[-2:]), nan=0.0)
     pil = PILImage.fromarray((pixels.clamp(0, 1) * 255).round().to(torch.uint8).numpy(), mode="L")
     buf = io.BytesIO()
@@ -81,8 +79,7 @@ def _image(png: bytes, side: int) -> widgets.Image:
                          layout=widgets.Layout(width=f"{side}px", height=f"{side}px"))
 
 
-class _Explorer(widgets.VBox):
-    """What both explorers share: the decode function, the digit shown, the status line."""
+class _Explorer(widgets.VBox):  # what both explorers share: the decode function, the digit, the status line
 
     def _setup(self, decode, code_size: int) -> None:
         if not callable(decode):
@@ -123,6 +120,12 @@ class _Explorer(widgets.VBox):
         """The PNG now shown (224x224 grey)."""
         return self.image.value
 
+    def _repr_mimebundle_(self, **kwargs):  # live where a kernel runs; a still and a sentence on a static page
+        text = f"{self.what}. A live widget: run the notebook to move it; the picture is its digit when the cell ran."
+        png = base64.b64encode(self.png).decode()
+        return {**super()._repr_mimebundle_(**kwargs), "text/plain": text, "image/png": png, "text/html":
+                f"<figure><img src='data:image/png;base64,{png}' width='112'><figcaption>{escape(text)}</figcaption></figure>"}
+
 
 class LatentExplorer(_Explorer):
     """Sliders over a latent code beside the decoded digit; display it as a cell's last line.
@@ -147,6 +150,7 @@ class LatentExplorer(_Explorer):
                              + ("encode" if images is None else "images"))
         self._setup(decode, int(code_size))
         self.n_sliders, self.limit = int(n_sliders), float(limit)
+        self.what = f"Latent explorer: {self.n_sliders} sliders over a {self.code_size}-number code, and the digit it decodes to"
         self._generator = torch.Generator().manual_seed(seed)
         self.base = torch.zeros(self.code_size)
         self.sliders = [widgets.FloatSlider(value=0.0, min=-limit, max=limit, step=limit / 100, description=f"z{k + 1}",
@@ -262,6 +266,7 @@ class InterpolationExplorer(_Explorer):
         self.z_start = _as_code(z_start, "z_start")
         self.z_end = _as_code(z_end, "z_end", len(self.z_start))
         self._setup(decode, len(self.z_start))
+        self.what = f"Interpolation explorer: a slider t from 0 to 1 along the line between two {self.code_size}-number codes"
         ends = _decode(decode, torch.stack([self.z_start, self.z_end]), "the two codes z_start, z_end")
         self.start_image, self.end_image = (_image(image_to_png(e, 4), 28 * 4) for e in ends)
         self.t_slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.01, description="t",
