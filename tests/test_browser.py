@@ -111,6 +111,7 @@ def lab(request, tmp_path):
     if real_notebook_usable():
         name = REAL_NOTEBOOK.name
         shutil.copy(REAL_NOTEBOOK, root / name)
+        shutil.copytree(REAL_NOTEBOOK.parent / "figures", root / "figures")  # the diagrams, by relative path
     else:
         name = "latent_explorer_check.ipynb"
         nbformat.write(generated_notebook(), root / name)
@@ -251,6 +252,14 @@ def test_slider_moves_the_digit(lab, page, capsys):
         if dialog.count():
             dialog.first.click()
         wait_kernel_idle(lab, SERVER_START_S, settle=1.0)
+
+        if lab["real"]:  # the structure diagram is a picture with a relative path: it must load here too
+            diagram = pg.locator("img[src*='ae_structure']").first
+            diagram.scroll_into_view_if_needed()
+            diagram.wait_for(state="visible", timeout=RENDER_S * 1000)
+            pg.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=diagram.element_handle(),
+                                 timeout=RENDER_S * 1000)
+            save_png(diagram.screenshot(), f"diagram_{lab['frontend']}.png")
 
         pg.locator(".lm-MenuBar-item", has_text="Run").first.click()
         pg.get_by_role("menuitem", name="Run All Cells", exact=True).click()
