@@ -160,15 +160,14 @@ class LatentExplorer(_Explorer):
             s.observe(self._redraw, names="value")
         self.image = _image(self._render(self.code()), 28 * SCALE)
         self.image.add_class("latent-explorer-image")
-        self.random_button = widgets.Button(description="random draw", icon="random", tooltip="a code from N(0, I)")
-        self.reset_button = widgets.Button(description="reset", icon="undo",
-                                           tooltip="sliders back to the last drawn or encoded code")
+        self.random_button, self.reset_button = widgets.Button(description="random draw"), widgets.Button(description="reset")
         self.random_button.on_click(lambda _: self.random_draw())
         self.reset_button.on_click(lambda _: self.reset())
         buttons, right = [self.random_button, self.reset_button], []
-        if self.n_sliders < self.code_size:
-            self.note = (f"sliders move z1..z{self.n_sliders}; the other {self.code_size - self.n_sliders} "
-                         f"coordinates stay at the last drawn code")
+        self.note = ("random draw: a new code from N(0, I); reset: back to the last drawn or encoded code"
+                     + ("; digit #: start from that test digit's code" if encode is not None else "")
+                     + (f". Sliders move z1..z{self.n_sliders}; the other {self.code_size - self.n_sliders} coordinates "
+                        f"keep that code's values" if self.n_sliders < self.code_size else ""))
         self._encode, self._images = encode, None
         self.index_box = self.real_random_button = self.real_image = None
         if encode is not None:
@@ -183,9 +182,9 @@ class LatentExplorer(_Explorer):
                                                      tooltip="start from a randomly picked real digit")
             self.index_box.observe(lambda change: self.start_from(change["new"]), names="value")
             self.real_random_button.on_click(lambda _: self._pick_random_digit())
-            self.real_image = _image(image_to_png(self._images[0], 4), 28 * 4)
+            self.real_image, self.real_label = _image(image_to_png(self._images[0], 4), 28 * 4), widgets.HTML()
             buttons += [self.index_box, self.real_random_button]
-            right = [widgets.VBox([widgets.HTML("real digit"), self.real_image])]
+            right = [widgets.VBox([self.real_label, self.real_image])]
         top = widgets.HBox([widgets.VBox(self.sliders), self.image, *right], layout=widgets.Layout(align_items="center"))
         self.children = [top, widgets.HBox(buttons), self.status]
         self.add_class("genmodels-latent-explorer")
@@ -205,9 +204,12 @@ class LatentExplorer(_Explorer):
         return _as_code(code, "the code encode returned", self.code_size)
 
     def code(self) -> torch.Tensor:
-        """The code now decoded, float32 ``(code_size,)``: the base, with its first n_sliders numbers from the sliders."""
+        """The code decoded, float32 ``(code_size,)``: the base, or a slider's value where it was moved (a browser
+        rounds a set code to the slider's step: within half a step the exact code is kept)."""
         z = self.base.clone()
-        z[: self.n_sliders] = torch.tensor([s.value for s in self.sliders], dtype=torch.float32)
+        for k, s in enumerate(self.sliders):
+            if abs(s.value - float(z[k])) > s.step / 2:
+                z[k] = s.value
         return z
 
     def set_code(self, z) -> None:
@@ -231,7 +233,9 @@ class LatentExplorer(_Explorer):
         self._redraw()
 
     def random_draw(self) -> None:
-        """'random draw': the base becomes a code drawn from N(0, I) (seeded sequence)."""
+        """'random draw': the base becomes a code drawn from N(0, I) (seeded sequence); no real digit is shown."""
+        if self.real_image is not None:
+            self.real_label.value, self.real_image.value = "real digit: none (random code)", image_to_png(torch.zeros(28, 28), 4)
         self.set_code(torch.randn(self.code_size, generator=self._generator))
 
     def reset(self) -> None:
@@ -243,7 +247,7 @@ class LatentExplorer(_Explorer):
         if self._encode is None:
             raise RuntimeError("this explorer was built without encode and images")
         image = self._images[index: index + 1]
-        self.real_image.value = image_to_png(image, 4)
+        self.real_label.value, self.real_image.value = f"real digit #{index}", image_to_png(image, 4)
         self.set_code(self._encode_one(image))
 
     def _pick_random_digit(self) -> None:
@@ -255,11 +259,8 @@ class LatentExplorer(_Explorer):
 
 
 class InterpolationExplorer(_Explorer):
-    """A slider t in [0, 1] that decodes ``(1 - t) * z_start + t * z_end`` live, between pictures of both ends.
-
-    decode : as for :class:`LatentExplorer`; z_start, z_end : two codes of the same length D, each
-    ``(D,)`` or ``(1, D)``.
-    """
+    """A slider t in [0, 1] decoding ``(1 - t) * z_start + t * z_end`` live, between pictures of both ends;
+    z_start, z_end: two codes ``(D,)`` or ``(1, D)`` of the same length."""
 
     def __init__(self, decode, z_start, z_end):
         super().__init__()

@@ -233,7 +233,7 @@ def test_a_failure_or_nan_during_a_move_is_shown_in_the_widget():
     assert "the model was deleted" in w.status.value
     broken["on"] = False
     w.sliders[0].value = 0.5
-    assert w.status.value == "" and w.error is None
+    assert "last code that decoded" not in w.status.value and w.error is None
 
 
 def test_bad_images_and_encode(dec2):
@@ -264,3 +264,25 @@ def test_bad_interpolation_codes(dec2):
         W.interpolation_explorer(dec2, [0.0, 0.0], torch.zeros(2))
     with pytest.raises(ValueError, match="NaN"):
         W.interpolation_explorer(dec2, torch.tensor([float("nan"), 0.0]), torch.zeros(2))
+
+
+def test_a_real_digits_code_is_shown_exactly_though_the_browser_rounds_the_sliders(dec2):
+    enc = TinyEncoder(2)
+    images = torch.rand(4, 1, 28, 28)
+    w = W.latent_explorer(dec2, 2, encode=enc, images=images, limit=3.0)
+    exact = enc(images[:1])[0].detach()
+    for s in w.sliders:  # what a browser does: round the value it was given to the slider's step
+        s.value = round(s.value / s.step) * s.step
+    assert torch.allclose(w.code(), exact) and w.png == W.image_to_png(dec2(exact.view(1, -1))[0])
+    w.sliders[0].value = w.sliders[0].value + 0.5  # a real move is followed
+    assert w.code()[0] == pytest.approx(w.sliders[0].value)
+
+
+def test_buttons_are_explained_and_a_random_draw_shows_no_real_digit(dec2):
+    w = W.latent_explorer(dec2, 2, encode=TinyEncoder(2), images=torch.rand(4, 1, 28, 28))
+    assert "random draw: a new code from N(0, I)" in w.status.value and "digit #" in w.status.value
+    assert w.real_label.value == "real digit #0"
+    w.random_draw()
+    assert "none" in w.real_label.value
+    w.start_from(2)
+    assert w.real_label.value == "real digit #2"
