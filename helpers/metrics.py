@@ -80,7 +80,7 @@ def load_classifier() -> MnistClassifier:
     if not path.is_file():
         raise FileNotFoundError(f"the metric's MNIST classifier weights are missing: expected {path}. Restore them "
                                 f"with `git checkout -- data/weights/{CLASSIFIER_NAME}.safetensors` or train them "
-                                f"with `python -m tools.train_classifier` (under a minute on a CPU).")
+                                f"with `python -m tools.train_classifier` (about a minute on a laptop CPU).")
     return load_weights(MnistClassifier(), path).to(pick_device()).eval()
 
 

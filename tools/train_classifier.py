@@ -3,7 +3,7 @@
     python -m tools.train_classifier [--epochs 4] [--seed 0]      (or: make classifier)
 
 Adam with a one-cycle learning-rate schedule (peak 3e-3), cross-entropy, random shifts of up to
-2 pixels as augmentation; under ten seconds per epoch on two CPU cores. Prints the test accuracy and
+2 pixels as augmentation; about 15 seconds per epoch on a 2-core laptop CPU. Prints the test accuracy and
 the reference rows of the score table computed with the new weights.
 """
 
