@@ -64,14 +64,29 @@ class MinibatchStd(nn.Module):
         return torch.cat([h, std], dim=1)
 
 
+class GroupStd(nn.Module):
+    """ProGAN's form: the standard deviation within groups of ``group`` images, one value per group."""
+
+    def __init__(self, group=4):
+        super().__init__()
+        self.group = group
+
+    def forward(self, h):
+        g = min(self.group, h.shape[0])
+        y = h.reshape(g, -1, *h.shape[1:])                                   # (g, B/g, C, H, W)
+        y = (y.var(dim=0, unbiased=False) + 1e-8).sqrt().mean(dim=(1, 2, 3))  # (B/g,)
+        y = y.repeat(g).view(-1, 1, 1, 1).expand(h.shape[0], 1, *h.shape[2:])
+        return torch.cat([h, y], dim=1)
+
+
 class ChapterDPlus(nn.Module):
     """The chapter's discriminator with a minibatch-std feature map before its fully connected layers."""
 
-    def __init__(self):
+    def __init__(self, group=0):
         super().__init__()
         chapter = SourceDCDiscriminator().net
         self.features = chapter[:6]                   # the two 5x5 convolutions with pooling: (B, 64, 4, 4)
-        self.mbstd = MinibatchStd()                   # -> (B, 65, 4, 4)
+        self.mbstd = GroupStd(group) if group else MinibatchStd()   # -> (B, 65, 4, 4)
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(65 * 16, 1024), nn.LeakyReLU(0.01), nn.Linear(1024, 1))
 
     def forward(self, x):
@@ -160,6 +175,7 @@ VARIANTS.update({
     "winner + lr decay to 0 in the second half": dict(WINNER, decay_lr="half"),
     "winner, EMA 0.998": dict(WINNER, ema=0.998),
     "winner + minibatch std": dict(WINNER, D=("chapter+", {})),
+    "winner + minibatch std in groups of 4": dict(WINNER, D=("chapter+", {"group": 4})),
 })
 
 
