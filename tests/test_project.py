@@ -95,14 +95,3 @@ def test_committed_notebooks_show_one_clean_run():
             f"{path.name}: the first code cell must hold the switch `USE_SHIPPED_WEIGHTS = False`, off as committed"
         )
 
-
-def test_committed_progress_bars_read_finished_in_static_views():
-    """GitHub and nbviewer show a progress bar's text stand-in: it must show the finished bar, not 0 %."""
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        nb = json.loads(path.read_text())
-        bars = [o["data"]["text/plain"] for c in nb["cells"] for o in c.get("outputs", [])
-                if "application/vnd.jupyter.widget-view+json" in o.get("data", {}) and "it/s" in str(o["data"].get("text/plain"))]
-        assert bars, f"{path.name}: no progress bar found"
-        for text in bars:
-            text = "".join(text)
-            assert "100%|" in text and " 0%|" not in text, f"{path.name}: unfinished progress text {text!r}"

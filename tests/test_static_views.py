@@ -54,6 +54,8 @@ def defects(nb: dict, folder: Path = ROOT / "notebooks") -> list[str]:
             if "application/vnd.jupyter.widget-view+json" in data:
                 if re.search(r"\b0%\|", plain):
                     found.append(f"{where}: a progress bar frozen at 0 %")
+                elif "it/s" in plain and "100%|" not in plain:
+                    found.append(f"{where}: a progress bar that does not read finished: {plain[:60]!r}")
                 elif "it/s" not in plain and ("(children=" in plain or "image/png" not in data):
                     found.append(f"{where}: a widget without a readable text and a still picture: {plain[:60]!r}")
     return found
@@ -61,7 +63,10 @@ def defects(nb: dict, folder: Path = ROOT / "notebooks") -> list[str]:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_committed_notebooks_read_right_without_a_kernel(path):
-    assert defects(json.loads(path.read_text())) == []
+    nb = json.loads(path.read_text())
+    assert defects(nb) == []
+    bars = [o for c in nb["cells"] for o in c.get("outputs", []) if "it/s" in _text(o.get("data", {}).get("text/plain", ""))]
+    assert bars, f"{path.name}: no progress bar found, so the finished-bar check above checked nothing"
 
 
 def _widget_output(nb):
@@ -70,7 +75,7 @@ def _widget_output(nb):
 
 
 @pytest.mark.parametrize("plant, expected", [
-    ("frozen bar", "frozen at 0 %"), ("absolute path", "absolute path"), ("bare widget", "widget without"),
+    ("frozen bar", "frozen at 0 %"), ("half bar", "does not read finished"), ("absolute path", "absolute path"), ("bare widget", "widget without"),
     ("bare mermaid", "Mermaid block without"), ("error", "stored error"),
 ])
 def test_each_kind_of_defect_is_found(plant, expected):
@@ -80,6 +85,10 @@ def test_each_kind_of_defect_is_found(plant, expected):
         cell["outputs"].append({"output_type": "display_data", "metadata": {}, "data": {
             "application/vnd.jupyter.widget-view+json": {"model_id": "x", "version_major": 2, "version_minor": 0},
             "text/plain": "training:   0%|          | 0/469 [00:00<?, ?it/s]"}})
+    elif plant == "half bar":
+        cell["outputs"].append({"output_type": "display_data", "metadata": {}, "data": {
+            "application/vnd.jupyter.widget-view+json": {"model_id": "x", "version_major": 2, "version_minor": 0},
+            "text/plain": "training:  52%|█████     | 244/469 [00:03<00:03, 70.1it/s]"}})
     elif plant == "absolute path":
         cell["outputs"].append({"output_type": "stream", "name": "stdout",
                                 "text": "saved /home/someone/project/data/weights/ae_fc.safetensors\n"})
