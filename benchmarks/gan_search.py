@@ -197,11 +197,12 @@ def make_trainer(v, G, D, noise_dim, real_data, steps, seed):
         factor = (lambda s: min(1.0, 2 * (1 - s / steps))) if v["decay_lr"] == "half" else (lambda s: max(0.0, 1 - s / steps))
         scheds = [torch.optim.lr_scheduler.LambdaLR(o, factor) for o in (opt_g, opt_d)]
     ema = AveragedModel(G, multi_avg_fn=get_ema_multi_avg_fn(v["ema"]), use_buffers=True) if v["ema"] else None
-    order = torch.Generator().manual_seed(seed)
+    loader = helpers.batches(real_data, batch_size=v["batch"], generator=torch.Generator().manual_seed(seed),
+                             drop_last=True)                    # each pass: one epoch in a new order
 
     def batch_stream():
         while True:
-            yield from helpers.batches(real_data, batch_size=v["batch"], generator=order, drop_last=True)
+            yield from loader
 
     stream = batch_stream()
 
