@@ -93,6 +93,20 @@ class ChapterDPlus(nn.Module):
         return self.head(self.mbstd(self.features(x))).squeeze(1)
 
 
+class PackedD(nn.Module):
+    """PacGAN: the minibatch-std discriminator judges ``pack`` images at a time, stacked as channels."""
+
+    def __init__(self, pack=2):
+        super().__init__()
+        self.pack = pack
+        self.inner = ChapterDPlus()
+        first = self.inner.features[0]
+        self.inner.features[0] = nn.Conv2d(pack, first.out_channels, first.kernel_size)
+
+    def forward(self, x):
+        return self.inner(x.reshape(-1, self.pack, *x.shape[2:]))      # (B / pack,) logits
+
+
 class ConvD(nn.Module):
     """Two stride-2 4x4 convolutions (w, 2w channels), optional hidden layer, one logit."""
 
@@ -176,6 +190,10 @@ VARIANTS.update({
     "winner, EMA 0.998": dict(WINNER, ema=0.998),
     "winner + minibatch std": dict(WINNER, D=("chapter+", {})),
     "winner + minibatch std in groups of 4": dict(WINNER, D=("chapter+", {"group": 4})),
+    "winner + minibatch std, batch 128": dict(WINNER, D=("chapter+", {}), batch=128),
+    "winner + minibatch std, betas (0.5, 0.99)": dict(WINNER, D=("chapter+", {}), betas=(0.5, 0.99)),
+    "winner + minibatch std, D judges pairs (PacGAN2)": dict(WINNER, D=("packed", {"pack": 2})),
+    "winner + minibatch std, G width 48": dict(WINNER, G=("conv", {"hidden": 512, "width": 48}), D=("chapter+", {})),
 })
 
 
@@ -185,7 +203,8 @@ def build(spec):
     dk, da = v["D"]
     noise_dim = 96 if gk == "chapter" else NOISE_DIM
     G = SourceDCGenerator(noise_dim) if gk == "chapter" else ConvG(**ga)
-    D = SourceDCDiscriminator() if dk == "chapter" else ChapterDPlus(**da) if dk == "chapter+" else ConvD(**da)
+    D = (SourceDCDiscriminator() if dk == "chapter" else ChapterDPlus(**da) if dk == "chapter+"
+         else PackedD(**da) if dk == "packed" else ConvD(**da))
     return v, G, D, noise_dim
 
 
@@ -279,8 +298,10 @@ def write_table(factor):
              "'chapter D' are the source chapter's DCGAN players (benchmarks/anchors.py); 'G 512 hidden' is the "
              "baseline generator with a 512-unit layer (BatchNorm, ReLU) before the 128x7x7 projection. Adam betas "
              "(0.5, 0.999), batch 64 and BCE unless named; 'winner' is 'G 512 hidden, chapter D, hinge, lr 2e-3'. Steps: set from each recipe's measured time per step so "
-             "that training fits the budget (the last row fixes them at the winner's 1,300); timings on this "
-             "shared 2-core machine vary by about 10 %.", "",
+             "that training fits the budget; the rows from 'winner + lr decay' on fix them to the winner's time per run: "
+             "1,300 steps of 64, 700 of 128, 1,500 for the narrower generator ('G width 48': 96 -> 48 maps in its "
+             "transposed convolution instead of 128 -> 64, about 12 % less time per step). Timings on this "
+             "shared 2-core machine vary by about 10 %. Notebook 3 uses 'winner + minibatch std, G width 48'.", "",
              "| variant | seed | steps x batch | s here | ref. s | FD raw | FD EMA | coverage TV | confidence |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:

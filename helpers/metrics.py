@@ -149,10 +149,13 @@ class ScoreTable:
             "from uniform (0 = every digit equally often, 0.9 = one digit). Confidence: mean top softmax probability "
             "of the classifier. Reference rows in italics.")
 
-    def __init__(self, rows: list[tuple[str, dict, bool]]) -> None:
+    RECORDED = (" These scores were recorded by the full run that trained the shipped weights "
+                "(data/weights/scores.json), not computed now: pass recorded=False to score afresh.")
+
+    def __init__(self, rows: list[tuple[str, dict, bool]], recorded: bool = False) -> None:
         self.rows = rows
         small = sorted({s["samples"] for _, s, _ in rows if s["samples"] < DEFAULT_SAMPLES})
-        self.note = self.NOTE + (
+        self.note = self.NOTE + (self.RECORDED if recorded else "") + (
             f" WARNING: rows marked * score only {', '.join(map(str, small))} images. The Frechet distance of a "
             f"small set comes out too high (from a few images it means nothing), so compare it only with rows "
             f"of {DEFAULT_SAMPLES:,} images like the reference rows." if small else "")
@@ -182,9 +185,11 @@ class ScoreTable:
     __repr__ = __str__
 
 
-def table(scores: Mapping[str, dict]) -> ScoreTable:
-    """A :class:`ScoreTable` of ``{name: scores}`` followed by the two reference rows."""
-    return ScoreTable([(n, s, False) for n, s in scores.items()] + [(n, s, True) for n, s in reference_scores().items()])
+def table(scores: Mapping[str, dict], references: Mapping[str, dict] | None = None, recorded: bool = False) -> ScoreTable:
+    """A :class:`ScoreTable` of ``{name: scores}`` followed by the two reference rows (computed unless given)."""
+    references = reference_scores() if references is None else references
+    return ScoreTable([(n, s, False) for n, s in scores.items()] + [(n, s, True) for n, s in references.items()],
+                      recorded=recorded)
 
 
 def _show(table: ScoreTable) -> None:
@@ -217,9 +222,10 @@ def recorded_scores() -> dict[str, dict]:
 
 
 def record_scores(name: str, scores: dict) -> Path:
-    """Merge ``{name: scores}`` into :func:`scores_path` (other names kept), written atomically."""
+    """Merge ``{name: scores}`` and the two reference rows into :func:`scores_path` (other names kept), atomically."""
     data = recorded_scores()
     data[name] = scores
+    data.update(reference_scores())
     with atomic_path(scores_path()) as tmp:
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return scores_path()
@@ -244,13 +250,30 @@ def _draw(generate: _ImageSource, n: int, name) -> torch.Tensor:
     return images
 
 
-def evaluate(generate: _ImageSource, name: str, n: int = DEFAULT_SAMPLES) -> dict:
+def _recorded_rows(names) -> dict[str, dict] | None:
+    """``{name: scores}`` for ``names`` and the reference rows from :func:`scores_path`; None if one is missing."""
+    saved = recorded_scores()
+    wanted = [*names, REAL_ROW, BLURRED_ROW]
+    if not all(isinstance(saved.get(k), dict) for k in wanted):
+        missing = [k for k in wanted if k not in saved]
+        print(f"no recorded scores for {missing} in {scores_path()}: scoring afresh")
+        return None
+    return {k: {"name": k, **saved[k]} for k in wanted}
+
+
+def evaluate(generate: _ImageSource, name: str, n: int = DEFAULT_SAMPLES, recorded: bool = False) -> dict:
     """Score ``n`` images from ``generate(n)`` (or a tensor of images), show the table, return the scores.
 
     ``generate(n)`` must give a float tensor ``(n, 1, 28, 28)`` in [0, 1]; ``name`` is the row's name
     (and its key in ``data/weights/scores.json``, written when :func:`helpers.writes_weights` is on).
+    ``recorded=True`` shows the scores the full run recorded under ``name`` instead (for shipped
+    weights: the same numbers, without a second of scoring); it scores afresh when none are recorded.
     Returns :func:`score`'s dict with ``"name"`` added.
     """
+    rows = _recorded_rows([name]) if recorded else None
+    if rows is not None:
+        _show(table({name: rows.pop(name)}, references=rows, recorded=True))
+        return {"name": name, **recorded_scores()[name]}
     scores = {"name": name, **score(_draw(generate, n, name))}
     _show(table({name: scores}))
     if writes_weights():
@@ -258,8 +281,20 @@ def evaluate(generate: _ImageSource, name: str, n: int = DEFAULT_SAMPLES) -> dic
     return scores
 
 
-def compare(models: Mapping[str, _ImageSource], n: int = DEFAULT_SAMPLES) -> dict[str, dict]:
-    """One table for ``{name: generate}`` plus the reference rows; returns ``{name: scores}``."""
+def compare(models: Mapping[str, _ImageSource], n: int = DEFAULT_SAMPLES, recorded: bool = False) -> dict[str, dict]:
+    """One table for ``{name: generate}`` plus the reference rows; returns ``{name: scores}``.
+
+    ``recorded=True``: the scores recorded under these names (see :func:`evaluate`), if all are there.
+    Records them like :func:`evaluate` when :func:`helpers.writes_weights` is on.
+    """
+    rows = _recorded_rows(list(models)) if recorded else None
+    if rows is not None:
+        results = {name: rows.pop(name) for name in models}
+        _show(table(results, references=rows, recorded=True))
+        return results
     results = {name: {"name": name, **score(_draw(generate, n, name))} for name, generate in models.items()}
     _show(table(results))
+    if writes_weights():
+        for name, scores in results.items():
+            record_scores(name, {k: v for k, v in scores.items() if k != "name"})
     return results

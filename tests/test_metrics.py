@@ -144,7 +144,7 @@ def test_scores_are_recorded_merged_and_atomic(tmp_path, monkeypatch, test_set, 
     first = metrics.evaluate(images[:100], name="m1")
     metrics.evaluate(images[100:300], name="m2")
     saved = json.loads(path.read_text())
-    assert set(saved) == {"older", "m1", "m2"}
+    assert set(saved) == {"older", "m1", "m2", metrics.REAL_ROW, metrics.BLURRED_ROW}
     assert saved["m1"]["fd"] == pytest.approx(first["fd"])
     assert saved["m2"]["samples"] == 200
 
@@ -166,3 +166,41 @@ def test_damaged_scores_file_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(metrics, "scores_path", lambda: path)
     with pytest.raises(ValueError, match="git checkout"):
         metrics.record_scores("m", {"fd": 1.0})
+
+
+def test_recorded_scores_are_shown_without_scoring_and_say_so(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "scores.json"
+    monkeypatch.setattr(metrics, "scores_path", lambda: path)
+    rows = {name: {"samples": 10_000, "fd": fd, "coverage_tv": 0.05, "confidence": 0.9, "histogram": [1000] * 10}
+            for name, fd in [("m", 12.34), ("n", 56.78), (metrics.REAL_ROW, 0.9), (metrics.BLURRED_ROW, 95.0)]}
+    path.write_text(json.dumps(rows))
+
+    def no_scoring(images):
+        raise AssertionError("recorded=True must not score")
+
+    monkeypatch.setattr(metrics, "score", no_scoring)
+    got = metrics.evaluate(lambda n: 1 / 0, name="m", recorded=True)
+    assert got["fd"] == 12.34 and got["name"] == "m"
+    out = capsys.readouterr().out
+    assert "12.34" in out and "95.00" in out and "recorded by the full run" in out
+    both = metrics.compare({"m": None, "n": None}, recorded=True)
+    assert [both[k]["fd"] for k in ("m", "n")] == [12.34, 56.78]
+    assert "recorded by the full run" in capsys.readouterr().out
+
+    # a name that was never recorded: scored afresh, and the output says why
+    monkeypatch.undo()
+    monkeypatch.setattr(metrics, "scores_path", lambda: path)
+    images = helpers.load_mnist("test")[0]
+    fresh = metrics.evaluate(images[:200], name="never recorded", recorded=True)
+    assert fresh["samples"] == 200
+    out = capsys.readouterr().out
+    assert "no recorded scores for ['never recorded']" in out and "recorded by the full run" not in out
+
+
+def test_shipped_reference_rows_match_a_fresh_computation():
+    # the recorded rows must come from the shipped classifier: retraining it without a full run fails here
+    saved = metrics.recorded_scores()
+    fresh = metrics.reference_scores()
+    for name in (metrics.REAL_ROW, metrics.BLURRED_ROW):
+        assert saved[name]["histogram"] == fresh[name]["histogram"]
+        assert saved[name]["fd"] == pytest.approx(fresh[name]["fd"], rel=1e-3)
