@@ -131,8 +131,9 @@ class LatentExplorer(_Explorer):
     """Sliders over a latent code beside the decoded digit; display it as a cell's last line.
 
     encode, images (``(N, 1, 28, 28)`` in [0, 1]): optional, together; the widget then opens on ``images[0]``'s
-    code and can start from any real digit (else from the zero code). n_sliders: one per coordinate up to 8;
-    slider k moves coordinate k, the others keep the base code (zeros, the last draw or the encoded digit).
+    code and can start from any real digit (else it opens on a random draw: the zero code of a GAN's noise is
+    no typical input and often decodes to a blank). n_sliders: one per coordinate up to 8; slider k moves
+    coordinate k, the others keep the base code (the last draw or the encoded digit).
     limit: sliders span [-limit, limit], widened to fit a drawn or encoded code. seed: for the random buttons.
     """
 
@@ -191,6 +192,8 @@ class LatentExplorer(_Explorer):
         self._show_status()
         if encode is not None:
             self.start_from(0)  # the real digit shown and the sliders agree from the start
+        else:
+            self.random_draw()  # a typical code: the first of the seeded sequence of draws
 
     def _encode_one(self, image: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
@@ -239,7 +242,7 @@ class LatentExplorer(_Explorer):
         self.set_code(torch.randn(self.code_size, generator=self._generator))
 
     def reset(self) -> None:
-        """'reset': sliders back to the base (zeros, the last random draw or the last real digit's code)."""
+        """'reset': sliders back to the base (the last random draw or the last real digit's code)."""
         self.set_values(self.base[: self.n_sliders].tolist())
 
     def start_from(self, index: int) -> None:

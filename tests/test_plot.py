@@ -146,3 +146,20 @@ def test_plot_manifold_rejects_bad_decoder():
     sixteen_d = torch.nn.Linear(16, 784)  # a 16-D decoder handed to a 2-D plot
     with pytest.raises(ValueError, match="mat1 and mat2.*decode must take codes \\(B, 2\\)"):
         plot.plot_manifold(lambda z: torch.sigmoid(sixteen_d(z)).view(-1, 1, 28, 28), n=3)
+
+
+def test_set_style_leaves_no_figure_text_under_the_smallest_size():
+    with plt.rc_context():
+        plot.set_style()
+        fig, axes = plt.subplots(1, 2)
+        axes[0].plot([0, 1], label="a curve")
+        axes[0].legend()
+        axes[0].set_title("title")
+        plot.plot_latent(torch.randn(200, 2), torch.arange(200) % 10, ax=axes[1])
+        row = plot.show_row(torch.rand(3, 1, 28, 28), captions=["one", "two", "three"])
+        for figure in (fig, row):
+            figure.canvas.draw()
+            sizes = [t.get_fontsize() for t in figure.findobj(matplotlib.text.Text) if t.get_text()]
+            assert sizes and min(sizes) >= plot.SMALLEST, sorted(sizes)[:5]
+        plt.close("all")
+    assert plt.rcParams["font.size"] == matplotlib.rcParamsDefault["font.size"]  # rc_context restored it
