@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e ".[dev]"
+	# Colab's ipywidgets (7.7), kept apart: tests/test_widgets_compat.py runs the widget tests against it too
+	$(BIN)/python -m pip install --no-deps --target $(VENV)/ipywidgets7 "ipywidgets==7.7.*" "ipython_genutils==0.2.*"
 	touch $(STAMP)
 
 setup: $(STAMP)                ## create .venv and install everything

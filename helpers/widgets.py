@@ -22,6 +22,8 @@ from PIL import Image as PILImage
 
 from .utils import check_images
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # the MIME type under which a front end draws a live widget
+
 SCALE = 8        # each of the 28x28 pixels becomes a SCALE x SCALE block of the shown PNG
 MAX_SLIDERS = 8  # longer codes get sliders over their first MAX_SLIDERS coordinates only
 
@@ -123,8 +125,16 @@ class _Explorer(widgets.VBox):  # what both explorers share: the decode function
     def _repr_mimebundle_(self, **kwargs):  # live where a kernel runs; a still and a sentence on a static page
         text = f"{self.what}. A live widget: run the notebook to move it; the picture is its digit when the cell ran."
         png = base64.b64encode(self.png).decode()
-        return {**super()._repr_mimebundle_(**kwargs), "text/plain": text, "image/png": png, "text/html":
+        live = getattr(super(), "_repr_mimebundle_", None)  # ipywidgets 8; version 7 (Colab's) has none
+        view = live(**kwargs) if live else {WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.model_id}}
+        return {**view, "text/plain": text, "image/png": png, "text/html":
                 f"<figure><img src='data:image/png;base64,{png}' width='112'><figcaption>{escape(text)}</figcaption></figure>"}
+
+    if not hasattr(widgets.Widget, "_repr_mimebundle_"):
+        def _ipython_display_(self, **kwargs):  # ipywidgets 7 shows widgets through this hook: the same bundle
+            from IPython.display import display
+
+            display(self._repr_mimebundle_(), raw=True)
 
 
 class LatentExplorer(_Explorer):

@@ -1,5 +1,6 @@
 """The latent-space widgets, driven from Python (no browser): images, codes, buttons and errors."""
 
+import base64
 import io
 
 import pytest
@@ -290,3 +291,16 @@ def test_buttons_are_explained_and_a_random_draw_shows_no_real_digit(dec2):
     assert "none" in w.real_label.value
     w.start_from(2)
     assert w.real_label.value == "real digit #2"
+
+
+def test_display_gives_the_live_widget_a_still_and_a_sentence(dec2, monkeypatch):
+    w = W.latent_explorer(dec2, 2)
+    bundle = w._repr_mimebundle_()
+    assert bundle[W.WIDGET_VIEW]["model_id"] == w.model_id  # what a front end with a kernel draws live
+    assert base64.b64decode(bundle["image/png"]) == w.png     # what a static page shows instead
+    assert "Latent explorer" in bundle["text/plain"] and "<img" in bundle["text/html"]
+    if hasattr(w, "_ipython_display_"):  # ipywidgets 7 (Colab) displays through this hook: same bundle
+        shown = []
+        monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append((obj, raw)))
+        w._ipython_display_()
+        assert shown == [(w._repr_mimebundle_(), True)]
