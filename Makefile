@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+IPYWIDGETS7 := $(VENV)/ipywidgets7
 NOTEBOOKS := notebooks/01_autoencoder.ipynb notebooks/02_vae.ipynb notebooks/03_gan.ipynb
 
 .PHONY: setup lab test notebooks weights models diagrams classifier bench clean
@@ -13,16 +14,18 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e ".[dev]"
-	# Colab's ipywidgets (7.7), kept apart: tests/test_widgets_compat.py runs the widget tests against it too
-	$(BIN)/python -m pip install --no-deps --target $(VENV)/ipywidgets7 "ipywidgets==7.7.*" "ipython_genutils==0.2.*"
 	touch $(STAMP)
+
+# Colab's ipywidgets (7.7), kept apart from the environment's 8.x: tests/test_widgets_compat.py runs the widget tests against it too
+$(IPYWIDGETS7): $(STAMP)
+	$(BIN)/python -m pip install --no-deps --target $(IPYWIDGETS7) "ipywidgets==7.7.*" "ipython_genutils==0.2.*"
 
 setup: $(STAMP)                ## create .venv and install everything
 
 lab: $(STAMP)                  ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
 
-test: $(STAMP)                 ## unit tests + every notebook under nbval, in quick mode
+test: $(STAMP) $(IPYWIDGETS7)  ## unit tests + every notebook under nbval, in quick mode
 	$(BIN)/python -m pytest
 
 notebooks: $(STAMP)            ## run every notebook top to bottom in full mode, saving outputs and weights
