@@ -272,8 +272,9 @@ def evaluate(generate: _ImageSource, name: str, n: int = DEFAULT_SAMPLES, record
     """
     rows = _recorded_rows([name]) if recorded else None
     if rows is not None:
-        _show(table({name: rows.pop(name)}, references=rows, recorded=True))
-        return {"name": name, **recorded_scores()[name]}
+        scores = rows.pop(name)
+        _show(table({name: scores}, references=rows, recorded=True))
+        return scores
     scores = {"name": name, **score(_draw(generate, n, name))}
     _show(table({name: scores}))
     if writes_weights():

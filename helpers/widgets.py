@@ -141,8 +141,8 @@ class LatentExplorer(_Explorer):
     """Sliders over a latent code beside the decoded digit; display it as a cell's last line.
 
     encode, images (``(N, 1, 28, 28)`` in [0, 1]): optional, together; the widget then opens on ``images[0]``'s
-    code and can start from any real digit (else it opens on a random draw: the zero code of a GAN's noise is
-    no typical input and often decodes to a blank). n_sliders: one per coordinate up to 8; slider k moves
+    code and can start from any real digit (else it opens on a random draw: the zero code is no typical
+    input, since a draw from N(0, I) in many dimensions lies far from the centre). n_sliders: one per coordinate up to 8; slider k moves
     coordinate k, the others keep the base code (the last draw or the encoded digit).
     limit: sliders span [-limit, limit], widened to fit a drawn or encoded code. seed: for the random buttons.
     """
