@@ -45,9 +45,23 @@ def writes_weights() -> bool:
 
 
 def data_dir() -> Path:
-    """The project's ``data/`` folder (or ``$GENMODELS_DATA_DIR``)."""
+    """The project's ``data/`` folder: ``$GENMODELS_DATA_DIR`` when set; else the one beside ``helpers/`` (a
+    checkout or an editable install); else the first ``data/`` holding ``mnist/`` in the working folder or
+    above it (a notebook's kernel starts in the notebook's folder, so a non-editable install still finds the
+    checkout the notebook was opened from)."""
     override = os.environ.get(DATA_DIR_ENV)
-    return Path(override).expanduser().resolve() if override else Path(__file__).resolve().parent.parent / "data"
+    if override:
+        return Path(override).expanduser().resolve()
+    beside = Path(__file__).resolve().parent.parent / "data"
+    if (beside / "mnist").is_dir():
+        return beside
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "mnist").is_dir():
+            return folder / "data"
+    raise FileNotFoundError(f"no data/ folder with mnist/ in it beside {beside.parent}, nor in {here} or a folder "
+                            f"above it: open the notebooks from the project's folder, or set {DATA_DIR_ENV} to "
+                            f"the project's data/ folder")
 
 
 def weights_path(name: str) -> Path:

@@ -2,7 +2,11 @@
 
 import os
 import random
+import shutil
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +15,8 @@ from torch import nn
 
 import helpers
 from helpers import utils
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Tiny(nn.Module):
@@ -226,3 +232,17 @@ helpers.save_weights(torch.nn.Linear(50, 50), {str(target)!r})
         child.kill()
         for path in [target, *target.parent.glob(f".{target.name}.*.tmp")]:
             path.unlink(missing_ok=True)
+
+
+def test_data_is_found_from_the_working_folder_when_helpers_is_installed_elsewhere(tmp_path):
+    # a non-editable install: helpers/ in site-packages, with no data/ beside it
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "helpers", site / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {k: v for k, v in os.environ.items() if k != utils.DATA_DIR_ENV}
+    env["PYTHONPATH"] = str(site)
+    probe = "import helpers.utils as u; print(u.__file__); print(u.data_dir())"
+    found = subprocess.run([sys.executable, "-c", probe], cwd=ROOT / "notebooks", env=env, capture_output=True,
+                           text=True, check=True).stdout.split()
+    assert found == [str(site / "helpers" / "utils.py"), str(ROOT / "data")]  # the notebook folder's parent
+    lost = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert lost.returncode != 0 and f"set {utils.DATA_DIR_ENV} to the project's data/ folder" in lost.stderr
