@@ -4,15 +4,22 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+LAB_STAMP := $(VENV)/.lab-stamp
 STAMP  := $(VENV)/.installed-stamp
 IPYWIDGETS7 := $(VENV)/ipywidgets7
 NOTEBOOKS := notebooks/01_autoencoder.ipynb notebooks/02_vae.ipynb notebooks/03_gan.ipynb
 
 .PHONY: setup lab test notebooks weights models diagrams classifier bench clean
 
-$(STAMP): pyproject.toml
+# What a learner needs to open the notebooks (`make lab`) ...
+$(LAB_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e .
+	touch $(LAB_STAMP)
+
+# ... and the test tools on top (`make test` and the maintainer's targets)
+$(STAMP): $(LAB_STAMP)
 	$(BIN)/python -m pip install -e ".[dev]"
 	touch $(STAMP)
 
@@ -22,7 +29,7 @@ $(IPYWIDGETS7): $(STAMP)
 
 setup: $(STAMP)                ## create .venv and install everything
 
-lab: $(STAMP)                  ## open JupyterLab on the notebooks
+lab: $(LAB_STAMP)              ## open JupyterLab on the notebooks (installs only what the notebooks need)
 	$(BIN)/jupyter lab notebooks/
 
 test: $(STAMP) $(IPYWIDGETS7)  ## unit tests + every notebook under nbval, in quick mode
