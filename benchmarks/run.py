@@ -63,16 +63,13 @@ def run_notebook_probe(name: str, workdir: Path) -> dict:
     from tools.run_notebook import run_notebook
 
     samples, latency = workdir / f"{name}.samples.safetensors", workdir / f"{name}.latency.json"
-    import datetime as dt
-
     import nbformat
 
     seconds = run_notebook(ROOT / "notebooks" / name, quick=False, timeout=1800, out=workdir / name,
                            append=PROBE.format(root=str(ROOT), samples=str(samples), latency=str(latency)))
     # the probe cell is not the notebook's: take its time (generate(10000), the slider timings) off the wall time
-    probe = nbformat.read(workdir / name, as_version=4).cells[-1].metadata["execution"]
-    stamp = lambda key: dt.datetime.fromisoformat(probe[key].replace("Z", "+00:00"))
-    seconds -= (stamp("shell.execute_reply") - stamp("iopub.execute_input")).total_seconds()
+    probe = nbformat.read(workdir / name, as_version=4).cells[-1]
+    seconds -= cells_seconds(probe, probe)
     return {
         "seconds": seconds,
         "samples": load_file(str(samples))["samples"],
@@ -80,12 +77,20 @@ def run_notebook_probe(name: str, workdir: Path) -> dict:
     }
 
 
+def cells_seconds(first, last) -> float:
+    """Seconds from the start of executed cell ``first`` to the end of ``last`` (Jupyter's execution stamps)."""
+    import datetime as dt
+
+    def stamp(cell, key):
+        return dt.datetime.fromisoformat(cell.metadata["execution"][key].replace("Z", "+00:00"))
+
+    return (stamp(last, "shell.execute_reply") - stamp(first, "iopub.execute_input")).total_seconds()
+
+
 def shipped_seconds(name: str, workdir: Path, runs: int = 2) -> float:
     """Seconds from the first cell's start to the last cell's end with ``USE_SHIPPED_WEIGHTS = True``
     (best of ``runs``): how long after "Run All" the kernel is free again, so that every slider responds.
     Kernel start-up is left out: in a classroom the kernel is already running when "Run All" is pressed."""
-    import datetime as dt
-
     import nbformat
 
     from tools.run_notebook import run_notebook
@@ -94,10 +99,8 @@ def shipped_seconds(name: str, workdir: Path, runs: int = 2) -> float:
     for _ in range(runs):
         out = workdir / f"shipped_{name}"
         run_notebook(ROOT / "notebooks" / name, out=out, replace={"USE_SHIPPED_WEIGHTS = False": "USE_SHIPPED_WEIGHTS = True"})
-        stamps = [c.metadata["execution"] for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"]
-        start = dt.datetime.fromisoformat(stamps[0]["iopub.execute_input"].replace("Z", "+00:00"))
-        end = dt.datetime.fromisoformat(stamps[-1]["shell.execute_reply"].replace("Z", "+00:00"))
-        best = min(best, (end - start).total_seconds())
+        code = [c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"]
+        best = min(best, cells_seconds(code[0], code[-1]))
     return best
 
 

@@ -254,8 +254,8 @@ def _recorded_rows(names) -> dict[str, dict] | None:
     """``{name: scores}`` for ``names`` and the reference rows from :func:`scores_path`; None if one is missing."""
     saved = recorded_scores()
     wanted = [*names, REAL_ROW, BLURRED_ROW]
-    if not all(isinstance(saved.get(k), dict) for k in wanted):
-        missing = [k for k in wanted if k not in saved]
+    missing = [k for k in wanted if not isinstance(saved.get(k), dict)]
+    if missing:
         print(f"no recorded scores for {missing} in {scores_path()}: scoring afresh")
         return None
     return {k: {"name": k, **saved[k]} for k in wanted}

@@ -28,6 +28,7 @@ import nbformat
 import pytest
 
 from helpers.utils import atomic_path
+from tools.run_notebook import replace_in_code
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -352,11 +353,7 @@ SHIPPED_RESPONSE_S = 20  # generous for a loaded CI machine; the benchmark measu
 def with_shipped_weights(path: Path) -> nbformat.NotebookNode:
     """The notebook with its switch flipped to ``USE_SHIPPED_WEIGHTS = True``."""
     nb = nbformat.read(path, as_version=4)
-    flips = 0
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "USE_SHIPPED_WEIGHTS = False" in cell.source:
-            cell.source = cell.source.replace("USE_SHIPPED_WEIGHTS = False", "USE_SHIPPED_WEIGHTS = True")
-            flips += 1
+    flips = replace_in_code(nb, "USE_SHIPPED_WEIGHTS = False", "USE_SHIPPED_WEIGHTS = True")
     assert flips == 1, f"{path.name}: expected one `USE_SHIPPED_WEIGHTS = False` line, found {flips}"
     return nb
 

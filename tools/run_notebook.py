@@ -35,12 +35,7 @@ def run_notebook(path: str | os.PathLike, quick: bool = False, out: str | os.Pat
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     for old, new in (replace or {}).items():
-        hits = 0
-        for cell in nb.cells:
-            if cell.cell_type == "code" and old in cell.source:
-                cell.source = cell.source.replace(old, new)
-                hits += 1
-        if not hits:
+        if not replace_in_code(nb, old, new):
             raise ValueError(f"{path.name}: no code cell contains {old!r}")
     if append is not None:
         nb.cells.append(nbformat.v4.new_code_cell(append))
@@ -63,6 +58,16 @@ def run_notebook(path: str | os.PathLike, quick: bool = False, out: str | os.Pat
     with atomic_path(Path(out) if out else path) as tmp:
         nbformat.write(nb, str(tmp))
     return seconds
+
+
+def replace_in_code(nb, old: str, new: str) -> int:
+    """Replace ``old`` by ``new`` in every code cell of ``nb`` (in place); returns how many cells changed."""
+    hits = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and old in cell.source:
+            cell.source = cell.source.replace(old, new)
+            hits += 1
+    return hits
 
 
 def finish_progress_bars(nb) -> int:
