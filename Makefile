@@ -1,39 +1,26 @@
-# Two commands do everything:  `make lab`  and  `make test`.
+# Two commands do everything:  `make lab`  and  `make test`  (the same as `python3 course.py lab` / `test`).
 # Both create (or reuse) the virtual environment .venv and install the project into it.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-LAB_STAMP := $(VENV)/.lab-stamp
 STAMP  := $(VENV)/.installed-stamp
-IPYWIDGETS7 := $(VENV)/ipywidgets7
 NOTEBOOKS := notebooks/01_autoencoder.ipynb notebooks/02_vae.ipynb notebooks/03_gan.ipynb
 
 .PHONY: setup lab test notebooks weights models diagrams classifier bench clean
 
-# What a learner needs to open the notebooks (`make lab`) ...
-$(LAB_STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e .
-	touch $(LAB_STAMP)
-
-# ... and the test tools on top (`make test` and the maintainer's targets)
-$(STAMP): $(LAB_STAMP)
-	$(BIN)/python -m pip install -e ".[dev]"
-	touch $(STAMP)
-
-# Colab's ipywidgets (7.7), kept apart from the environment's 8.x: tests/test_widgets_compat.py runs the widget tests against it too
-$(IPYWIDGETS7): $(STAMP)
-	$(BIN)/python -m pip install --no-deps --target $(IPYWIDGETS7) "ipywidgets==7.7.*" "ipython_genutils==0.2.*"
+# course.py does the installing (the same two commands work without make: see the README);
+# make only adds the maintainer's targets below.
+$(STAMP): pyproject.toml
+	$(PYTHON) course.py setup --dev
 
 setup: $(STAMP)                ## create .venv and install everything
 
-lab: $(LAB_STAMP)              ## open JupyterLab on the notebooks (installs only what the notebooks need)
-	$(BIN)/jupyter lab notebooks/
+lab:                           ## open JupyterLab on the notebooks (installs only what the notebooks need)
+	$(PYTHON) course.py lab
 
-test: $(STAMP) $(IPYWIDGETS7)  ## unit tests + every notebook under nbval, in quick mode
-	$(BIN)/python -m pytest
+test:                          ## unit tests + every notebook under nbval, in quick mode
+	$(PYTHON) course.py test
 
 notebooks: $(STAMP)            ## run every notebook top to bottom in full mode, saving outputs and weights
 	for nb in $(NOTEBOOKS); do \

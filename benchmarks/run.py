@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         proc = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - start
         summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
-        rows.append({"row": "test suite, quick mode (make test without installation)",
+        rows.append({"row": "test suite, quick mode (the test command, without installation)",
                      "value": f"{seconds:.0f} s ({summary.strip('= ')})", "target": "<= 180 s",
                      "met": seconds <= 180 and proc.returncode == 0})
 

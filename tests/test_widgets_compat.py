@@ -1,6 +1,6 @@
 """The sliders under ipywidgets 7.7, the version Google Colab ships, as well as under the installed 8.x.
 
-``make test`` installs ipywidgets 7.7 (and ``ipython_genutils``, which 7.x imports) into
+``python3 course.py test`` (and ``make test``) installs ipywidgets 7.7 (and ``ipython_genutils``, which 7.x imports) into
 ``.venv/ipywidgets7``, apart from the environment's own 8.x. This test runs ``tests/test_widgets.py``
 again in a subprocess with that folder first on ``PYTHONPATH``, after checking that the subprocess
 really imports 7.7. Skipped, with the command to run, where the folder is missing.
