@@ -21,6 +21,9 @@ from .utils import check_images
 STYLE = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "xtick.labelsize": 10, "ytick.labelsize": 10,
          "legend.fontsize": 10, "legend.title_fontsize": 10, "figure.titlesize": 12}
 SMALLEST = 10  # points: captions and legends
+# plot_game's colours: the discriminator's probability of "real" from 0 pink (fake) through 0.5 white (undecided)
+# to 1 green (real); real points dark green, generated points purple
+GAME_CMAP, REAL_COLOUR, FAKE_COLOUR = "PiYG", "#1b5e20", "#6a1b9a"
 
 
 def set_style() -> None:
@@ -153,4 +156,39 @@ def plot_manifold(decode: Callable[[torch.Tensor], torch.Tensor], n: int = 15, l
     ax.set_xlabel("$z_1$")
     ax.set_ylabel("$z_2$")
     ax.set_title(title or ("decoded grid on Normal quantiles" if quantiles else "decoded grid of codes"))
+    return fig
+
+
+def plot_game(state: Mapping, ax=None, title: str | None = None, n_arrows: int = 64):
+    """One moment of a GAN on 2-D points: D's verdict as the background, real and generated points, and arrows
+    showing where the generator's loss pushes each generated point.
+
+    ``state``: ``{"real": (N, 2), "fake": (M, 2), "limit": L, "prob": (H, W) D's probability of "real" on an
+    even grid over [-L, L] x [-L, L] (row 0 at the bottom) or None, "push": (M, 2) or None}``; the arrows are drawn for
+    the first ``n_arrows`` generated points, scaled together so that the longest is a tenth of the square.
+    """
+    missing = {"real", "fake", "limit"} - set(state)
+    if missing:
+        raise ValueError(f"state: missing {sorted(missing)}; expected the keys real, fake, limit, prob and push")
+    real, fake = (torch.as_tensor(state[k]).detach().float().cpu() for k in ("real", "fake"))
+    prob, push, limit = state.get("prob"), state.get("push"), float(state["limit"])
+    for name, points in (("real", real), ("fake", fake)):
+        if points.dim() != 2 or points.shape[1] != 2:
+            raise ValueError(f"state[{name!r}]: expected points (N, 2), got shape {tuple(points.shape)}")
+    fig, ax = _axes(ax, (4.4, 4.4))
+    if prob is not None:
+        prob = torch.as_tensor(prob).detach().float().cpu()
+        if prob.dim() != 2:
+            raise ValueError(f"state['prob']: expected a grid (H, W) of probabilities, got shape {tuple(prob.shape)}")
+        ax.imshow(prob.numpy(), extent=(-limit, limit, -limit, limit), origin="lower", cmap=GAME_CMAP, vmin=0,
+                  vmax=1, interpolation="bilinear")
+    ax.scatter(*real.numpy().T, s=5, color=REAL_COLOUR, label="real", linewidths=0)
+    ax.scatter(*fake.numpy().T, s=5, color=FAKE_COLOUR, label="generated", linewidths=0)
+    if push is not None:
+        push = torch.as_tensor(push).detach().float().cpu()[:n_arrows]
+        length = push.norm(dim=1).max().clamp_min(1e-12)
+        arrows = push / length * (0.2 * limit)  # the longest arrow: a tenth of the square's side
+        ax.quiver(*fake[:len(arrows)].numpy().T, *arrows.numpy().T, angles="xy", scale_units="xy", scale=1,
+                  color="black", width=0.005, headwidth=4)
+    ax.set(xlim=(-limit, limit), ylim=(-limit, limit), aspect="equal", xticks=[], yticks=[], title=title or "")
     return fig

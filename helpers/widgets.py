@@ -1,5 +1,6 @@
 """Latent-space sliders: ``latent_explorer`` (sliders over a code) and ``interpolation_explorer``
 (one slider along the line between two codes); move a slider and the decoded digit is redrawn at once.
+And ``game_stepper``: buttons that train a GAN on 2-D points a few steps at a time and redraw the game.
 
 ``decode`` maps CPU float32 codes ``(B, code_size)`` to images ``(B, 1, 28, 28)`` in [0, 1] (model in
 ``eval()`` mode); ``encode`` maps images to codes (for a VAE, the mean). Both are checked when the widget
@@ -14,6 +15,7 @@ import base64
 import io
 import math
 import numbers
+import time
 from html import escape
 
 import ipywidgets as widgets
@@ -81,7 +83,36 @@ def _image(png: bytes, side: int) -> widgets.Image:
                          layout=widgets.Layout(width=f"{side}px", height=f"{side}px"))
 
 
-class _Explorer(widgets.VBox):  # what both explorers share: the decode function, the digit, the status line
+class _Live(widgets.VBox):  # what every widget here shares: a status line, and a still + a sentence on static pages
+    _still_width = 112  # pixels: the still on a page without a kernel, and the sentence under it
+    _still_note = "A live widget: run the notebook to move it; the picture is its digit when the cell ran."
+
+    def _show_status(self) -> None:
+        error = f"<span style='color:#b00020'>&#9888; {escape(self.error)}</span>" if self.error else ""
+        self.status.value = "<br>".join(part for part in (escape(self.note), error) if part)
+
+    @property
+    def png(self) -> bytes:
+        """The PNG now shown."""
+        return self.image.value
+
+    def _repr_mimebundle_(self, **kwargs):  # live where a kernel runs; a still and a sentence on a static page
+        text = f"{self.what}. {self._still_note}"
+        png = base64.b64encode(self.png).decode()
+        live = getattr(super(), "_repr_mimebundle_", None)  # ipywidgets 8; version 7 (Colab's) has none
+        view = live(**kwargs) if live else {WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.model_id}}
+        return {**view, "text/plain": text, "image/png": png, "text/html":
+                f"<figure><img src='data:image/png;base64,{png}' width='{self._still_width}'>"
+                f"<figcaption>{escape(text)}</figcaption></figure>"}
+
+    if not hasattr(widgets.Widget, "_repr_mimebundle_"):
+        def _ipython_display_(self, **kwargs):  # ipywidgets 7 shows widgets through this hook: the same bundle
+            from IPython.display import display
+
+            display(self._repr_mimebundle_(), raw=True)
+
+
+class _Explorer(_Live):  # what both explorers share: the decode function, the digit, the status line
 
     def _setup(self, decode, code_size: int) -> None:
         if not callable(decode):
@@ -112,29 +143,6 @@ class _Explorer(widgets.VBox):  # what both explorers share: the decode function
         except Exception as err:  # shown in the widget: a callback's traceback would be invisible
             self.error = f"{err} The picture still shows the last code that decoded."
         self._show_status()
-
-    def _show_status(self) -> None:
-        error = f"<span style='color:#b00020'>&#9888; {escape(self.error)}</span>" if self.error else ""
-        self.status.value = "<br>".join(part for part in (escape(self.note), error) if part)
-
-    @property
-    def png(self) -> bytes:
-        """The PNG now shown (224x224 grey)."""
-        return self.image.value
-
-    def _repr_mimebundle_(self, **kwargs):  # live where a kernel runs; a still and a sentence on a static page
-        text = f"{self.what}. A live widget: run the notebook to move it; the picture is its digit when the cell ran."
-        png = base64.b64encode(self.png).decode()
-        live = getattr(super(), "_repr_mimebundle_", None)  # ipywidgets 8; version 7 (Colab's) has none
-        view = live(**kwargs) if live else {WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.model_id}}
-        return {**view, "text/plain": text, "image/png": png, "text/html":
-                f"<figure><img src='data:image/png;base64,{png}' width='112'><figcaption>{escape(text)}</figcaption></figure>"}
-
-    if not hasattr(widgets.Widget, "_repr_mimebundle_"):
-        def _ipython_display_(self, **kwargs):  # ipywidgets 7 shows widgets through this hook: the same bundle
-            from IPython.display import display
-
-            display(self._repr_mimebundle_(), raw=True)
 
 
 class LatentExplorer(_Explorer):
@@ -300,5 +308,96 @@ class InterpolationExplorer(_Explorer):
         return self.z_start.clone() if t <= 0 else self.z_end.clone() if t >= 1 else torch.lerp(self.z_start, self.z_end, t)
 
 
+class GameStepper(_Live):
+    """Buttons that train a GAN on 2-D points a few steps at a time and redraw it (:func:`helpers.plot.plot_game`).
+
+    ``step(n)`` trains ``n`` steps; ``state()`` returns the dict ``plot_game`` draws; ``reset()`` (optional) puts
+    both players back where they started. A press runs the steps on one torch thread (faster than two for
+    networks this small), then redraws; ``redraw_ms`` keeps how long each redraw took (state, figure and PNG).
+    """
+
+    _still_width = 352
+    _still_note = "A live widget: run the notebook to press its buttons; the picture is the game when the cell ran."
+
+    def __init__(self, step, state, reset=None, steps=(1, 100)):
+        super().__init__()
+        for name, function in (("step", step), ("state", state), ("reset", reset)):
+            if function is not None and not callable(function):
+                raise TypeError(f"{name} must be a function, got {type(function).__name__}")
+        if not steps or not all(isinstance(n, int) and n >= 1 for n in steps):
+            raise ValueError(f"steps: expected whole numbers >= 1 (one button each), got {steps!r}")
+        from matplotlib.figure import Figure
+
+        self._step, self._state, self._reset = step, state, reset
+        self.steps_done, self.redraw_ms = 0, []
+        self.note, self.error = "", None
+        self.what = ("GAN game stepper: buttons that train the generator and discriminator on 2-D points and redraw "
+                     "the discriminator's verdict, the real and generated points and the generator's push")
+        self._figure = Figure(figsize=(4.4, 4.4), dpi=80)  # not a pyplot figure: drawn only into the widget
+        self._ax = self._figure.add_subplot()
+        self.status = widgets.HTML()
+        self.image = widgets.Image(value=self._draw(), format="png")  # a wrong state() fails here, not on a press
+        self.image.add_class("game-stepper-image")
+        buttons = []
+        for n in steps:
+            button = widgets.Button(description=f"{n} step" + ("s" if n > 1 else ""))
+            button.on_click(lambda _, n=n: self.advance(n))
+            buttons.append(button)
+        if reset is not None:
+            button = widgets.Button(description="reset")
+            button.on_click(lambda _: self.restart())
+            buttons.append(button)
+        self.children = [self.image, widgets.HBox(buttons), self.status]
+        self.add_class("genmodels-game-stepper")
+
+    def _draw(self) -> bytes:
+        from .plot import plot_game
+
+        start = time.perf_counter()
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            try:
+                state = self._state()
+            except Exception as err:
+                raise ValueError(f"state() failed: {type(err).__name__}: {err}") from err
+            self._ax.clear()
+            plot_game(state, ax=self._ax, title=f"after {self.steps_done} steps")
+            buf = io.BytesIO()
+            self._figure.savefig(buf, format="png")
+        finally:
+            torch.set_num_threads(threads)
+        self.redraw_ms.append(1000 * (time.perf_counter() - start))
+        return buf.getvalue()
+
+    def _run(self, action) -> None:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            action()
+            self.image.value = self._draw()
+            self.error = None
+        except Exception as err:  # shown in the widget: a button callback's traceback would be invisible
+            self.error = f"{type(err).__name__}: {err}. The picture still shows the last state drawn."
+        finally:
+            torch.set_num_threads(threads)
+        self._show_status()
+
+    def advance(self, n: int) -> None:
+        """Train ``n`` more steps and redraw (what a step button does)."""
+        def action():
+            self._step(n)
+            self.steps_done += n
+        self._run(action)
+
+    def restart(self) -> None:
+        """Put both players back at their start and redraw (the reset button)."""
+        def action():
+            self._reset()
+            self.steps_done = 0
+        self._run(action)
+
+
 latent_explorer = LatentExplorer
 interpolation_explorer = InterpolationExplorer
+game_stepper = GameStepper

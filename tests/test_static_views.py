@@ -66,7 +66,14 @@ def test_committed_notebooks_read_right_without_a_kernel(path):
     nb = json.loads(path.read_text())
     assert defects(nb) == []
     bars = [o for c in nb["cells"] for o in c.get("outputs", []) if "it/s" in _text(o.get("data", {}).get("text/plain", ""))]
-    assert bars, f"{path.name}: no progress bar found, so the finished-bar check above checked nothing"
+    trains_with_a_bar = "tqdm" in "".join(_text(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert bars or not trains_with_a_bar, f"{path.name}: no progress bar found, so the finished-bar check above checked nothing"
+
+
+def _stills(nb) -> int:
+    """How many widgets the notebook shows with a still picture (progress bars aside)."""
+    return sum(1 for c in nb["cells"] for o in c.get("outputs", [])
+               if "application/vnd.jupyter.widget-view+json" in o.get("data", {}) and "image/png" in o["data"])
 
 
 def _widget_output(nb):
@@ -131,7 +138,7 @@ def test_exported_html_in_a_browser_shows_pictures_not_reprs(path, tmp_path):
             assert image.evaluate("img => img.complete && img.naturalWidth > 0"), f"diagram {k} did not load"
             page.screenshot(path=str(ARTIFACTS / f"{path.stem}_diagram_{k + 1}.png"))
         stills = page.locator("figure img[src^='data:image/png']")
-        assert stills.count() >= 2, "each slider section should show a still picture"
+        assert stills.count() == _stills(nb) >= 1, "each widget should show a still picture"
         for k in range(stills.count()):
             stills.nth(k).scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / f"{path.stem}_sliders_{k + 1}.png"))

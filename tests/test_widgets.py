@@ -304,3 +304,55 @@ def test_display_gives_the_live_widget_a_still_and_a_sentence(dec2, monkeypatch)
         monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append((obj, raw)))
         w._ipython_display_()
         assert shown == [(w._repr_mimebundle_(), True)]
+
+
+class PointGame:
+    """A stand-in for notebook 2b's game: one generated point cloud that `step(n)` shifts right by n / 10."""
+
+    def __init__(self):
+        self.shift, self.steps_asked = 0.0, []
+
+    def step(self, n):
+        self.steps_asked.append(n)
+        self.shift += n / 10
+
+    def state(self):
+        fake = torch.zeros(20, 2) + torch.tensor([self.shift, 0.0])
+        return {"real": torch.ones(20, 2), "fake": fake, "prob": torch.rand(8, 8, generator=torch.Generator().manual_seed(0)),
+                "push": torch.ones(20, 2), "limit": 3.0}
+
+    def reset(self):
+        self.shift = 0.0
+
+
+def test_game_stepper_buttons_train_redraw_and_reset():
+    game = PointGame()
+    w = W.game_stepper(step=game.step, state=game.state, reset=game.reset)
+    one, hundred, reset = w.children[1].children
+    assert [b.description for b in (one, hundred, reset)] == ["1 step", "100 steps", "reset"]
+    first = w.png
+    one.click()
+    assert game.steps_asked == [1] and w.steps_done == 1 and w.png != first
+    hundred.click()
+    assert game.steps_asked == [1, 100] and w.steps_done == 101
+    reset.click()
+    assert w.steps_done == 0 and game.shift == 0.0 and w.png == first
+    assert len(w.redraw_ms) == 4 and all(ms > 0 for ms in w.redraw_ms)
+    bundle = w._repr_mimebundle_()
+    assert "image/png" in bundle and "GAN game stepper" in bundle["text/plain"]
+
+
+def test_game_stepper_reports_errors_in_place():
+    game = PointGame()
+    w = W.game_stepper(step=lambda n: 1 / 0, state=game.state)
+    before = w.png
+    w.advance(1)
+    assert "ZeroDivisionError" in w.status.value and w.png == before and w.steps_done == 0
+    with pytest.raises(ValueError, match=r"state\(\) failed: KeyError"):
+        W.game_stepper(step=game.step, state=lambda: {}["real"])
+    with pytest.raises(ValueError, match=r"missing \['fake'\]"):
+        W.game_stepper(step=game.step, state=lambda: {"real": torch.zeros(3, 2), "limit": 3.0})
+    with pytest.raises(ValueError, match=r"expected points \(N, 2\)"):
+        W.game_stepper(step=game.step, state=lambda: {**game.state(), "fake": torch.zeros(3, 3)})
+    with pytest.raises(TypeError, match="step must be a function"):
+        W.game_stepper(step=5, state=game.state)
