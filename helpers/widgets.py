@@ -316,7 +316,7 @@ class GameStepper(_Live):
     networks this small), then redraws; ``redraw_ms`` keeps how long each redraw took (state, figure and PNG).
     """
 
-    _still_width = 352
+    _still_width = 440
     _still_note = "A live widget: run the notebook to press its buttons; the picture is the game when the cell ran."
 
     def __init__(self, step, state, reset=None, steps=(1, 100)):
@@ -333,10 +333,11 @@ class GameStepper(_Live):
         self.note, self.error = "", None
         self.what = ("GAN game stepper: buttons that train the generator and discriminator on 2-D points and redraw "
                      "the discriminator's verdict, the real and generated points and the generator's push")
-        self._figure = Figure(figsize=(4.4, 4.4), dpi=80)  # not a pyplot figure: drawn only into the widget
+        # 4.4 x 4.4 inches at 100 dpi: the 440 x 440 pixels shown; not a pyplot figure, so drawn only into the widget
+        self._figure = Figure(figsize=(4.4, 4.4), dpi=self._still_width / 4.4)
         self._ax = self._figure.add_subplot()
         self.status = widgets.HTML()
-        self.image = widgets.Image(value=self._draw(), format="png")  # a wrong state() fails here, not on a press
+        self.image = _image(self._draw(), self._still_width)  # a wrong state() fails here, not on a press
         self.image.add_class("game-stepper-image")
         buttons = []
         for n in steps:

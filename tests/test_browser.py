@@ -404,3 +404,39 @@ def test_shipped_weights_slider_responds_as_soon_as_it_appears(notebook, shipped
         except Exception as exc:
             print(f"could not save a failure screenshot: {exc}")
         raise
+
+
+GAME_NOTEBOOK = ROOT / "notebooks" / "02b_gan_game_2d.ipynb"
+
+
+def test_game_stepper_buttons_train_and_redraw(tmp_path, page, capsys):
+    """Notebook 2b in quick mode in JupyterLab: after "Run All", pressing "100 steps" and then "reset" must each
+    redraw the game, and reset must bring back the first picture."""
+    pg = page
+    with jupyter_server(tmp_path, "jupyterlab", GAME_NOTEBOOK) as lab:
+        try:
+            open_and_run_all(lab, pg)
+            stepper = pg.locator(".genmodels-game-stepper").first
+            picture = stepper.locator("img.game-stepper-image").first
+            wait_for_widget(lab, pg, picture)
+            wait_kernel_idle(lab, timeout=RUN_ALL_S)
+            stepper.scroll_into_view_if_needed()
+            first = img_bytes(pg, picture)
+            pressed = {}
+            for label in ("100 steps", "reset"):
+                before = img_bytes(pg, picture)
+                stepper.locator("button", has_text=label).click()
+                start = time.monotonic()
+                while img_bytes(pg, picture) == before and time.monotonic() - start < 20:
+                    pg.wait_for_timeout(50)
+                pressed[label] = time.monotonic() - start
+                assert img_bytes(pg, picture) != before, f"pressing {label!r} did not redraw the game within 20 s"
+                if label == "100 steps":
+                    shot = save_png(stepper.screenshot(), "game_stepper_jupyterlab.png")
+            assert img_bytes(pg, picture) == first, "reset should bring back the untrained players' picture"
+            with capsys.disabled():
+                print(f"\n02b_gan_game_2d.ipynb: '100 steps' redrawn after {pressed['100 steps']:.2f} s, 'reset' after "
+                      f"{pressed['reset']:.2f} s; screenshot {shot}")
+        except Exception:
+            save_png(pg.screenshot(full_page=True), "failure_game_stepper.png")
+            raise
