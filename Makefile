@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NOTEBOOKS := notebooks/01_autoencoder.ipynb notebooks/02_vae.ipynb notebooks/02b_gan_game_2d.ipynb notebooks/03_gan.ipynb
 
-.PHONY: setup lab test notebooks weights models diagrams classifier bench clean
+.PHONY: setup lab test notebooks weights models diagrams classifier bench student clean
 
 # course.py does the installing (the same two commands work without make: see the README);
 # make only adds the maintainer's targets below.
@@ -40,6 +40,9 @@ classifier: $(STAMP)           ## retrain the MNIST classifier behind the sample
 
 bench: $(STAMP)                ## the benchmark table (slow: runs every notebook in full mode)
 	$(BIN)/python -m benchmarks.run
+
+student:                       ## student copies of the notebooks in student/: no answers, no outputs
+	$(PYTHON) course.py student
 
 clean:
 	rm -rf $(VENV)

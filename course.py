@@ -2,6 +2,7 @@
 
     python3 course.py lab     # create .venv, install what the notebooks need, open JupyterLab on notebooks/
     python3 course.py test    # the same environment plus the test tools, then run the whole test suite
+    python3 course.py student # for a teacher: student copies of the notebooks (no answers, no outputs) in student/
 
 On Windows type ``py course.py lab`` (the Python launcher). ``make lab`` and ``make test`` run these same two
 commands. Everything lands in the folder ``.venv`` next to this file; delete it to start again.
@@ -66,9 +67,10 @@ def install(dev: bool) -> Path:
 def main(argv: list) -> None:
     check_python()
     commands = {"lab": "open the notebooks in JupyterLab", "test": "run the test suite",
+                "student": "write student copies of the notebooks (no answers, no outputs) into student/",
                 "setup": "only install (add --dev for the test tools)"}
     if not argv or argv[0] not in commands:
-        sys.exit("usage: python3 course.py lab | test | setup [--dev]\n" +
+        sys.exit("usage: python3 course.py lab | test | student | setup [--dev]\n" +
                  "\n".join(f"  {name:6} {what}" for name, what in commands.items()))
     command, rest = argv[0], argv[1:]
     python = install(dev=command == "test" or "--dev" in rest)
@@ -76,6 +78,8 @@ def main(argv: list) -> None:
         run(python, "-m", "jupyter", "lab", "notebooks")
     elif command == "test":
         run(python, "-m", "pytest", *rest)
+    elif command == "student":
+        run(python, "-m", "tools.student", *rest)
 
 
 if __name__ == "__main__":

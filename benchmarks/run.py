@@ -15,7 +15,8 @@ numbers and the factor. The table is printed and written to
 
 Options: ``--skip-tests`` (leave out the test-suite row), ``--only ROW[,ROW]`` with rows among
 ``speed,notebooks,anchors,tests`` (for a partial run; the README shows a full one). The notebooks row also
-runs each notebook twice with its shipped weights and times "Run All" until the kernel is free.
+runs each notebook twice with its shipped weights and times "Run All" until the kernel is free, and
+measures what the live training view costs (``benchmarks/live_view.py``).
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.skip_tests:
         parts.discard("tests")
 
-    from benchmarks import anchors
+    from benchmarks import anchors, live_view
     from helpers import metrics
     from helpers.utils import atomic_path
 
@@ -211,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                                  "target": "median <= 10 ms", "met": lat["median_ms"] <= 10})
 
             rows += game_rows(Path(tmp), factor)
+        rows += live_view.rows()
 
     if "anchors" in parts:
         gen, info = anchors.examples_vae()

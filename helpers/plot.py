@@ -6,6 +6,8 @@ everywhere. Pass ``ax=`` to draw into an existing subplot (the Figure returned i
 
 from __future__ import annotations
 
+import io
+import time
 from typing import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -192,3 +194,76 @@ def plot_game(state: Mapping, ax=None, title: str | None = None, n_arrows: int =
                   color="black", width=0.005, headwidth=4)
     ax.set(xlim=(-limit, limit), ylim=(-limit, limit), aspect="equal", xticks=[], yticks=[], title=title or "")
     return fig
+
+
+def _in_a_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+class LiveView:
+    """The picture a training cell shows while it trains, redrawn in place under the progress bar: a grid of
+    images (samples, or digits and their reconstructions) beside the loss curves.
+
+    The training loop asks ``view.due()`` at every step and, when it answers yes, calls
+    ``view.show(images, curves, step)``; after the last step it calls ``view.show`` once more (``final=True``),
+    and that picture stays as the cell's output. A redraw costs about a tenth of a second, so ``due()`` says yes
+    at most once every ``seconds`` seconds: the cost stays a small, fixed share of the training time on any
+    machine. Outside a notebook (a script, a test) nothing is drawn and ``due()`` always says no.
+    """
+
+    def __init__(self, title: str, total: int, caption: str = "", seconds: float = 5.0, nrow: int = 8,
+                 smooth: int = 25):
+        self.title, self.total, self.caption, self.seconds, self.nrow, self.smooth = (
+            title, total, caption, seconds, nrow, smooth)
+        self.enabled = _in_a_notebook()
+        self._last = time.perf_counter()  # the first picture after `seconds`: at step 0 there is nothing to see
+        self._handle = None
+        self._figure = None
+
+    def due(self, final: bool = False) -> bool:
+        """Whether to redraw now: every ``seconds`` while training, and always at the end (``final=True``)."""
+        return self.enabled and (final or time.perf_counter() - self._last >= self.seconds)
+
+    def show(self, images, curves: Mapping[str, Sequence[float]], step: int) -> None:
+        """Redraw: ``images`` ``(N, 1, 28, 28)`` in [0, 1], ``curves`` name -> values per step so far."""
+        if not self.enabled:
+            return
+        from IPython.display import Image, display
+
+        png = Image(self._draw(check_images(images), curves, step))
+        if self._handle is None:
+            self._handle = display(png, display_id=True)
+        else:
+            self._handle.update(png)
+        self._last = time.perf_counter()
+
+    def _draw(self, images: torch.Tensor, curves, step: int) -> bytes:
+        from matplotlib.figure import Figure  # not pyplot: the notebook must not show this figure a second time
+
+        if self._figure is None:
+            self._figure = Figure(figsize=(11, 3.4), layout="constrained")
+            self._axes = self._figure.subplots(1, 2, width_ratios=(1, 1.25))
+        fig, (left, right) = self._figure, self._axes
+        left.clear()
+        right.clear()
+        show_images(images, nrow=self.nrow, ax=left, title=self.caption or None)  # caption: what the rows are
+        for i, (name, values) in enumerate(curves.items()):
+            raw = np.asarray(values, dtype=np.float64).ravel()
+            y = raw
+            if raw.size >= self.smooth > 1:  # a moving average: single steps are too noisy to read at a glance
+                y = np.convolve(raw, np.ones(self.smooth) / self.smooth, mode="valid")
+            x = np.arange(y.size) + (raw.size - y.size) + 1  # the step each (averaged) value ends on
+            keep = slice(None, None, max(1, y.size // 400))  # a few hundred points draw as fast and look the same
+            right.plot(x[keep], y[keep], color=f"C{i}", label=str(name))
+        right.set(xlim=(0, self.total), xlabel="step")
+        right.grid(alpha=0.3)
+        if curves:
+            right.legend(loc="upper right")
+        fig.suptitle(f"{self.title}: step {step:,} of {self.total:,}")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=72)
+        return buffer.getvalue()

@@ -44,9 +44,12 @@ def test_generated_classes_load_the_shipped_weights():
 
 
 def _answer_code(nb, number: int) -> str:
-    """The runnable answer of notebook 1's exercise ``number`` (the python block in the cell tagged exercise-N)."""
-    cell = next(c for c in nb.cells if f"exercise-{number}" in c.metadata.get("tags", []))
-    return cell.source.split("```python\n", 1)[1].split("```", 1)[0]
+    """The runnable answer of notebook 1's exercise ``number``: the python block in the answer cell (tagged
+    ``answer``) that follows the question's cell (tagged ``exercise-N``)."""
+    question = next(i for i, c in enumerate(nb.cells) if f"exercise-{number}" in c.metadata.get("tags", []))
+    answer = nb.cells[question + 1]
+    assert "answer" in answer.metadata.get("tags", []), f"exercise {number}: no answer cell after the question"
+    return answer.source.split("```python\n", 1)[1].split("```", 1)[0]
 
 
 def test_notebook_1_exercises_do_not_break_the_other_notebooks(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 import helpers
+from helpers import plot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +41,8 @@ class StopAfter(nn.Module):
 
 
 def run_training_cell(notebook, cell_id, call, **names):
-    namespace = {"torch": torch, "math": math, "time": time, "tqdm": tqdm, "helpers": helpers, "device": "cpu",
+    namespace = {"torch": torch, "math": math, "time": time, "tqdm": tqdm, "helpers": helpers, "plot": plot,
+                 "device": "cpu",
                  "train_images": torch.rand(64, 1, 28, 28), **names}
     exec(cell(notebook, cell_id), namespace)
     out = io.StringIO()
