@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torchvision.utils import make_grid
 
+from . import i18n
 from .utils import check_images
 
 # Text sizes in points for the notebooks' figures, chosen to stay readable on a classroom projector:
@@ -28,9 +29,11 @@ SMALLEST = 10  # points: captions and legends
 GAME_CMAP, REAL_COLOUR, FAKE_COLOUR = "PiYG", "#1b5e20", "#6a1b9a"
 
 
-def set_style() -> None:
-    """Apply :data:`STYLE` to every figure drawn afterwards (each notebook calls it once, after its imports)."""
+def set_style(language: str = "en") -> None:
+    """Apply :data:`STYLE` to every figure drawn afterwards (each notebook calls it once, after its imports), with
+    figure text and widget labels in ``language``: "en", or "zh" for the Chinese edition (:mod:`helpers.i18n`)."""
     plt.rcParams.update(STYLE)
+    i18n.use(language)
 
 
 def _axes(ax, figsize):
@@ -210,8 +213,8 @@ class LiveView:
 
     The training loop asks ``view.due()`` at every step and, when it answers yes, calls
     ``view.show(images, curves, step)``; after the last step it calls ``view.show`` once more (``final=True``),
-    and that picture stays as the cell's output. A redraw costs about a tenth of a second, so ``due()`` says yes
-    at most once every ``seconds`` seconds: the cost stays a small, fixed share of the training time on any
+    and that picture stays as the cell's output. A redraw costs about 50 ms (the figure is built once; later
+    redraws only move its data), and ``due()`` says yes at most once every ``seconds`` seconds: the cost stays a small, fixed share of the training time on any
     machine. Outside a notebook (a script, a test) nothing is drawn and ``due()`` always says no.
     """
 
@@ -244,26 +247,39 @@ class LiveView:
     def _draw(self, images: torch.Tensor, curves, step: int) -> bytes:
         from matplotlib.figure import Figure  # not pyplot: the notebook must not show this figure a second time
 
-        if self._figure is None:
-            self._figure = Figure(figsize=(11, 3.4), layout="constrained")
-            self._axes = self._figure.subplots(1, 2, width_ratios=(1, 1.25))
+        grid = make_grid(images, nrow=self.nrow, padding=2, pad_value=1.0)[0].numpy()  # (H', W')
+        if self._figure is None:  # drawn once; later redraws only move the data (a redraw is then much cheaper)
+            fig = self._figure = Figure(figsize=(8.4, 2.8))
+            left, right = self._axes = fig.subplots(1, 2, width_ratios=(1, 1.25))
+            fig.subplots_adjust(left=0.01, right=0.98, bottom=0.18, top=0.8, wspace=0.14)
+            self._picture = left.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+            left.set_axis_off()
+            if self.caption:
+                left.set_title(self.caption)  # what the rows of images are
+            self._lines = {name: right.plot([], [], color=f"C{i}", label=str(name))[0] for i, name in enumerate(curves)}
+            right.set(xlim=(0, self.total), xlabel="step")
+            right.grid(alpha=0.3)
+            if curves:
+                right.legend(loc="upper right")
+            self._suptitle = fig.suptitle("")
         fig, (left, right) = self._figure, self._axes
-        left.clear()
-        right.clear()
-        show_images(images, nrow=self.nrow, ax=left, title=self.caption or None)  # caption: what the rows are
-        for i, (name, values) in enumerate(curves.items()):
+        if grid.shape != self._picture.get_array().shape:
+            self._picture.remove()
+            self._picture = left.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        else:
+            self._picture.set_data(grid)
+        for name, values in curves.items():
             raw = np.asarray(values, dtype=np.float64).ravel()
             y = raw
             if raw.size >= self.smooth > 1:  # a moving average: single steps are too noisy to read at a glance
                 y = np.convolve(raw, np.ones(self.smooth) / self.smooth, mode="valid")
             x = np.arange(y.size) + (raw.size - y.size) + 1  # the step each (averaged) value ends on
             keep = slice(None, None, max(1, y.size // 400))  # a few hundred points draw as fast and look the same
-            right.plot(x[keep], y[keep], color=f"C{i}", label=str(name))
-        right.set(xlim=(0, self.total), xlabel="step")
-        right.grid(alpha=0.3)
-        if curves:
-            right.legend(loc="upper right")
-        fig.suptitle(f"{self.title}: step {step:,} of {self.total:,}")
+            if name in self._lines:
+                self._lines[name].set_data(x[keep], y[keep])
+        right.relim()
+        right.autoscale_view(scalex=False)
+        self._suptitle.set_text(f"{self.title}: step {step:,} of {self.total:,}")
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=72)
+        fig.savefig(buffer, format="png", dpi=100)  # the notebooks' other figures use 100 too: the same text size
         return buffer.getvalue()

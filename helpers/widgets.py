@@ -23,6 +23,7 @@ import ipywidgets as widgets
 import torch
 from PIL import Image as PILImage
 
+from .i18n import tr
 from .utils import check_images
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # the MIME type under which a front end draws a live widget
@@ -109,7 +110,7 @@ class _Live(widgets.VBox):  # what every widget here shares: a status line, and 
         return self.image.value
 
     def _repr_mimebundle_(self, **kwargs):  # live where a kernel runs; a still and a sentence on a static page
-        text = f"{self.what}. {self._still_note}"
+        text = tr(self.what) + tr(". ") + tr(self._still_note)
         png = base64.b64encode(self.png).decode()
         live = getattr(super(), "_repr_mimebundle_", None)  # ipywidgets 8; version 7 (Colab's) has none
         view = live(**kwargs) if live else {WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.model_id}}
@@ -189,14 +190,14 @@ class LatentExplorer(_Explorer):
             s.observe(self._redraw, names="value")
         self.image = _image(self._render(self.code()), 28 * SCALE)
         self.image.add_class("latent-explorer-image")
-        self.random_button, self.reset_button = widgets.Button(description="random draw"), widgets.Button(description="reset")
+        self.random_button, self.reset_button = widgets.Button(description=tr("random draw")), widgets.Button(description=tr("reset"))
         self.random_button.on_click(lambda _: self.random_draw())
         self.reset_button.on_click(lambda _: self.reset())
         buttons, right = [self.random_button, self.reset_button], []
-        self.note = ("random draw: a new code from N(0, I); reset: back to the last drawn or encoded code"
-                     + ("; digit #: start from that test digit's code" if encode is not None else "")
-                     + (f". Sliders move z1..z{self.n_sliders}; the other {self.code_size - self.n_sliders} coordinates "
-                        f"keep that code's values" if self.n_sliders < self.code_size else ""))
+        self.note = (tr("random draw: a new code from N(0, I); reset: back to the last drawn or encoded code")
+                     + (tr("; digit #: start from that test digit's code") if encode is not None else "")
+                     + (tr(f". Sliders move z1..z{self.n_sliders}; the other {self.code_size - self.n_sliders} coordinates "
+                           f"keep that code's values") if self.n_sliders < self.code_size else ""))
         self._encode, self._images = encode, None
         self.index_box = self.real_random_button = self.real_image = None
         if encode is not None:
@@ -205,10 +206,10 @@ class LatentExplorer(_Explorer):
                                 f"got {type(encode).__name__}")
             self._images = check_images(images, "images")
             self._encode_one(self._images[:1])  # fails here, not on the first click
-            self.index_box = widgets.BoundedIntText(value=0, min=0, max=len(self._images) - 1, description="digit #",
+            self.index_box = widgets.BoundedIntText(value=0, min=0, max=len(self._images) - 1, description=tr("digit #"),
                                                     layout=widgets.Layout(width="160px"))
-            self.real_random_button = widgets.Button(description="random digit", icon="random",
-                                                     tooltip="start from a randomly picked real digit")
+            self.real_random_button = widgets.Button(description=tr("random digit"), icon="random",
+                                                     tooltip=tr("start from a randomly picked real digit"))
             self.index_box.observe(lambda change: self.start_from(change["new"]), names="value")
             self.real_random_button.on_click(lambda _: self._pick_random_digit())
             self.real_image, self.real_label = _image(image_to_png(self._images[0], 4), 28 * 4), widgets.HTML()
@@ -266,7 +267,7 @@ class LatentExplorer(_Explorer):
     def random_draw(self) -> None:
         """'random draw': the base becomes a code drawn from N(0, I) (seeded sequence); no real digit is shown."""
         if self.real_image is not None:
-            self.real_label.value, self.real_image.value = "real digit: none (random code)", image_to_png(torch.zeros(28, 28), 4)
+            self.real_label.value, self.real_image.value = tr("real digit: none (random code)"), image_to_png(torch.zeros(28, 28), 4)
         self.set_code(torch.randn(self.code_size, generator=self._generator))
 
     def reset(self) -> None:
@@ -278,7 +279,7 @@ class LatentExplorer(_Explorer):
         if self._encode is None:
             raise RuntimeError("this explorer was built without encode and images")
         image = self._images[index: index + 1]
-        self.real_label.value, self.real_image.value = f"real digit #{index}", image_to_png(image, 4)
+        self.real_label.value, self.real_image.value = tr(f"real digit #{index}"), image_to_png(image, 4)
         self.set_code(self._encode_one(image))
 
     def _pick_random_digit(self) -> None:
@@ -352,11 +353,11 @@ class GameStepper(_Live):
         self.image.add_class("game-stepper-image")
         buttons = []
         for n in steps:
-            button = widgets.Button(description=f"{n} step" + ("s" if n > 1 else ""))
+            button = widgets.Button(description=tr(f"{n} step" + ("s" if n > 1 else "")))
             button.on_click(lambda _, n=n: self.advance(n))
             buttons.append(button)
         if reset is not None:
-            button = widgets.Button(description="reset")
+            button = widgets.Button(description=tr("reset"))
             button.on_click(lambda _: self.restart())
             buttons.append(button)
         self.children = [self.image, widgets.HBox(buttons), self.status]

@@ -10,7 +10,8 @@ from tools.run_notebook import run_notebook
 from tools.student import write_student_copies
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+ENGLISH = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = ENGLISH + sorted((ROOT / "notebooks").glob("zh/*.ipynb"))  # the Chinese edition gets student copies too
 
 
 def tags(cell):
@@ -30,13 +31,13 @@ def answer_sentences(cell):
     return [line.strip() for line in text.splitlines() if len(line.strip()) > 40]
 
 
-@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
 def test_a_student_copy_has_no_answers_and_no_outputs(copies, source):
     original = json.loads(source.read_text())
     answers = [c for c in original["cells"] if "answer" in tags(c)]
     questions = [c for c in original["cells"] if any(t.startswith("exercise-") for t in tags(c))]
     assert answers and len(answers) == len(questions), "every exercise has its answer in a cell of its own"
-    copy_text = (copies / source.name).read_text()
+    copy_text = (copies / source.relative_to(ROOT / "notebooks")).read_text()
     copy = json.loads(copy_text)
     assert not [c for c in copy["cells"] if "answer" in tags(c)]
     for answer in answers:
@@ -53,9 +54,10 @@ def test_a_student_copy_has_no_answers_and_no_outputs(copies, source):
 def test_the_student_copies_show_their_figures(copies):
     shown = set()
     for source in NOTEBOOKS:
-        for cell in json.loads((copies / source.name).read_text())["cells"]:
-            shown |= set(re.findall(r'src="(figures/[^"]+)"', "".join(cell["source"])))
-    assert shown and all((copies / name).is_file() for name in shown)
+        copy = copies / source.relative_to(ROOT / "notebooks")
+        for cell in json.loads(copy.read_text())["cells"]:
+            shown |= {(copy.parent / name).resolve() for name in re.findall(r'src="((?:\.\./)?figures/[^"]+)"', "".join(cell["source"]))}
+    assert shown and all(path.is_file() for path in shown)
 
 
 def test_a_student_copy_runs_top_to_bottom(copies, tmp_path):
@@ -65,9 +67,11 @@ def test_a_student_copy_runs_top_to_bottom(copies, tmp_path):
     assert all(c["execution_count"] for c in ran["cells"] if c["cell_type"] == "code")
 
 
-@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
 def test_every_numbered_section_is_marked_core_or_optional(source):
-    """docs/teaching.md plans a class around these marks: each `## N. ...` heading is followed by one of them."""
+    """docs/teaching.md plans a class around these marks: each `## N. ...` heading is followed by one of them
+    (in the Chinese edition, `核心` or `选学`)."""
+    marks = ("`核心`", "`选学`") if source.parent.name == "zh" else ("`core`", "`optional`")
     sections = 0
     for cell in json.loads(source.read_text())["cells"]:
         lines = "".join(cell["source"]).splitlines()
@@ -75,5 +79,5 @@ def test_every_numbered_section_is_marked_core_or_optional(source):
             if re.match(r"## \d+\. ", line):
                 sections += 1
                 mark = next((rest for rest in lines[i + 1:] if rest.strip()), "")
-                assert mark in ("`core`", "`optional`"), f"{source.name}: {line!r} is followed by {mark!r}"
+                assert mark in marks, f"{source.name}: {line!r} is followed by {mark!r}"
     assert sections >= 7

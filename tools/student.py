@@ -1,6 +1,6 @@
 """Write the student copies of the notebooks: every answer and every output taken out.
 
-    python -m tools.student                 # writes student/ beside notebooks/ (what `make student` runs)
+    python -m tools.student                 # writes student/ (and student/zh/) beside notebooks/ (`make student`)
     python -m tools.student --out DIR       # somewhere else
 
 A teacher hands out these copies before a class and the answers after it. What changes, per notebook:
@@ -47,13 +47,13 @@ def write_student_copies(out: Path) -> list[Path]:
     """Write a student copy of every notebook, and the figures they show, into ``out``; returns the notebooks written."""
     from helpers.utils import atomic_path
 
-    sources = sorted(NOTEBOOKS.glob("*.ipynb"))
+    sources = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted(NOTEBOOKS.glob("zh/*.ipynb"))  # English, then Chinese
     if not sources:
         raise SystemExit(f"no notebooks found in {NOTEBOOKS}: run this from a complete copy of the course")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for source in sources:
-        target = out / source.name
+        target = out / source.relative_to(NOTEBOOKS)
         with atomic_path(target) as tmp:
             tmp.write_text(json.dumps(student_copy(json.loads(source.read_text())), indent=1, ensure_ascii=False) + "\n")
         written.append(target)
