@@ -232,11 +232,13 @@ class LiveView:
         return self.enabled and (final or time.perf_counter() - self._last >= self.seconds)
 
     def show(self, images, curves: Mapping[str, Sequence[float]], step: int) -> None:
-        """Redraw: ``images`` ``(N, 1, 28, 28)`` in [0, 1], ``curves`` name -> values per step so far."""
+        """Redraw: ``images`` ``(N, 1, 28, 28)`` in [0, 1] (values outside are clipped: the view must not stop a
+        training whose model overshoots), ``curves`` name -> values per step so far."""
         if not self.enabled:
             return
         from IPython.display import Image, display
 
+        images = torch.as_tensor(images).detach().float().cpu().clamp(0, 1)  # a learner's model may overshoot [0, 1]
         png = Image(self._draw(check_images(images), curves, step))
         if self._handle is None:
             self._handle = display(png, display_id=True)

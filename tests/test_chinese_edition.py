@@ -103,8 +103,8 @@ with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     fig.savefig({str(shot)!r}, dpi=100)
 missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
-used = font_manager.findfont(font_manager.FontProperties(family="sans-serif"))
-print(repr((ax.get_title(), missing, used, str(i18n.font_path()))))
+used = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
+print(repr((ax.get_title(), missing, str(used), str(i18n.font_path()))))
 """
     env = {"MPLCONFIGDIR": str(tmp_path / "mpl"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)

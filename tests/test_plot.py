@@ -211,4 +211,11 @@ def test_the_live_view_waits_between_redraws_but_always_draws_the_end(monkeypatc
 def test_the_live_view_says_what_is_wrong_with_its_images(monkeypatch):
     view, _ = live_view(monkeypatch, seconds=0.0)
     with pytest.raises(ValueError, match="images"):
-        view.show(torch.rand(8, 1, 28, 28) * 2 - 1, {"loss": [0.3]}, 1)  # a GAN's [-1, 1]
+        view.show(torch.rand(8, 3, 28, 28), {"loss": [0.3]}, 1)  # colour images: not what the notebooks draw
+
+
+def test_the_live_view_clips_values_instead_of_stopping_the_training(monkeypatch):
+    """A model without its final sigmoid (notebook 1's exercise 2) overshoots [0, 1]: drawn clipped, no error."""
+    view, shown = live_view(monkeypatch, seconds=0.0)
+    view.show(torch.rand(8, 1, 28, 28) * 1.4 - 0.2, {"loss": [0.3]}, 1)
+    assert len(shown) == 1

@@ -147,8 +147,9 @@ def stems() -> list[str]:
 
 
 def build(only: list[str] | None = None) -> list[Path]:
-    """Write notebooks/zh/<stem>.ipynb for each English notebook, keeping the outputs of a committed twin whose
-    sources are unchanged (so that a build after a text-only change does not wipe a full run's outputs)."""
+    """Write notebooks/zh/<stem>.ipynb for each English notebook. A committed twin whose code is unchanged keeps
+    its outputs (so that a build after a change of text only does not wipe a full run's outputs); otherwise the
+    notebook is written without outputs, to be run again."""
     from helpers.utils import atomic_path
 
     written = []
@@ -159,10 +160,29 @@ def build(only: list[str] | None = None) -> list[Path]:
             old = json.loads(target.read_text(encoding="utf-8"))
             if sources(old) == sources(notebook):
                 continue  # up to date: keep its outputs
+            keep_outputs(old, notebook)
         with atomic_path(target) as tmp:
             tmp.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
     return written
+
+
+def keep_outputs(old: dict, new: dict) -> bool:
+    """When only Markdown changed (every code cell the same, in the same order), give ``new`` the outputs of the
+    full run ``old`` holds: running the same code again would give the same outputs. Returns whether it did."""
+    code = lambda nb: [(c["id"], "".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]  # noqa: E731
+    if code(old) != code(new):
+        return False
+    ran = {c["id"]: c for c in old["cells"] if c["cell_type"] == "code"}
+    for cell in new["cells"]:
+        if cell["cell_type"] == "code":
+            for key in ("outputs", "execution_count"):
+                cell[key] = ran[cell["id"]][key]
+            if "execution" in ran[cell["id"]].get("metadata", {}):
+                cell["metadata"]["execution"] = ran[cell["id"]]["metadata"]["execution"]
+    if "widgets" in old.get("metadata", {}):
+        new["metadata"]["widgets"] = old["metadata"]["widgets"]
+    return True
 
 
 def todo(stem: str) -> dict:
