@@ -31,9 +31,13 @@ def language() -> str:
 
 @functools.lru_cache(maxsize=None)
 def _table(lang: str) -> tuple[dict[str, str], list[tuple[re.Pattern, str]]]:
-    path = _TABLES / lang / "figures.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: the {lang!r} figure text ships with the course (i18n/{lang}/)")
+    # beside the helpers package (a checkout, an editable install), else in the working folder or above it
+    # (a notebook's kernel starts in the notebook's folder), like helpers.data_dir()
+    places = [_TABLES, *(folder / "i18n" for folder in (Path.cwd(), *Path.cwd().parents))]
+    path = next((p / lang / "figures.json" for p in places if (p / lang / "figures.json").is_file()), None)
+    if path is None:
+        raise FileNotFoundError(f"i18n/{lang}/figures.json is missing (looked beside the helpers package and in "
+                                f"{Path.cwd()} and above): the {lang!r} figure text ships with the course")
     entries = json.loads(path.read_text(encoding="utf-8"))
     exact = {k: v for k, v in entries.items() if "{}" not in k}
     patterns = []

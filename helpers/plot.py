@@ -214,8 +214,9 @@ class LiveView:
     The training loop asks ``view.due()`` at every step and, when it answers yes, calls
     ``view.show(images, curves, step)``; after the last step it calls ``view.show`` once more (``final=True``),
     and that picture stays as the cell's output. A redraw costs about 50 ms (the figure is built once; later
-    redraws only move its data), and ``due()`` says yes at most once every ``seconds`` seconds: the cost stays a small, fixed share of the training time on any
-    machine. Outside a notebook (a script, a test) nothing is drawn and ``due()`` always says no.
+    redraws only move its data), and ``due()`` says yes at most once every ``seconds`` seconds: the cost stays a
+    small, fixed share of the training time on any machine. Outside a notebook (a script, a test) nothing is
+    drawn and ``due()`` always says no.
     """
 
     def __init__(self, title: str, total: int, caption: str = "", seconds: float = 5.0, nrow: int = 8,
