@@ -99,6 +99,7 @@ fig, ax = plt.subplots(figsize=(5, 2.4))
 ax.plot([0, 1, 2], [2.0, 1.2, 1.0], label="training loss")
 ax.set(title="which digits do the generators draw?", xlabel="step")
 ax.legend()
+fig.tight_layout()
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     fig.savefig({str(shot)!r}, dpi=100)

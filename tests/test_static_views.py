@@ -24,6 +24,8 @@ from tools.diagrams import diagrams as diagrams_in_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CHINESE = sorted((ROOT / "notebooks").glob("zh/*.ipynb"))  # the Chinese edition: its pictures are in ../figures/
+PICTURE = re.compile(BLOCK.pattern.replace('<img src="figures/', '<img src="(?:\\.\\./)?figures/'), re.DOTALL)
 ARTIFACTS = ROOT / "tests" / "artifacts" / "static"
 ABSOLUTE = re.compile(r"(?<![\w.])(/(home|Users|root|work|tmp|private|var|opt)/[\w.-]+|[A-Z]:\\\\[\w.-]+)")
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and os.path.exists(p)), None)
@@ -39,7 +41,7 @@ def defects(nb: dict, folder: Path = ROOT / "notebooks") -> list[str]:
         where = f"cell {i} ({cell.get('id', '?')})"
         source = _text(cell["source"])
         if cell["cell_type"] == "markdown" and "```mermaid" in source:
-            pictures = [m["name"] for m in BLOCK.finditer(source)]
+            pictures = [m["name"] for m in PICTURE.finditer(source)]
             if source.count("```mermaid") != len(pictures):
                 found.append(f"{where}: a Mermaid block without its picture (<img src=\"figures/NAME.png\"> before it)")
             found += [f"{where}: figures/{n}.png is missing" for n in pictures if not (folder / "figures" / f"{n}.png").is_file()]
@@ -61,7 +63,7 @@ def defects(nb: dict, folder: Path = ROOT / "notebooks") -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS + CHINESE, ids=[str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS + CHINESE])
 def test_committed_notebooks_read_right_without_a_kernel(path):
     nb = json.loads(path.read_text())
     assert defects(nb) == []
