@@ -22,9 +22,13 @@ lab:                           ## open JupyterLab on the notebooks (installs onl
 test:                          ## unit tests + every notebook under nbval, in quick mode
 	$(PYTHON) course.py test
 
-notebooks: $(STAMP)            ## run every notebook top to bottom in full mode, saving outputs and weights
+notebooks: $(STAMP)            ## run every notebook top to bottom in full mode, saving outputs and weights; then the Chinese edition
 	for nb in $(NOTEBOOKS); do \
 	  GENMODELS_WRITE_WEIGHTS=1 $(BIN)/python -m tools.run_notebook $$nb || exit 1; \
+	done
+	$(BIN)/python -m tools.translate build
+	for nb in $(NOTEBOOKS); do \
+	  $(BIN)/python -m tools.run_notebook notebooks/zh/$$(basename $$nb) || exit 1; \
 	done
 
 weights: notebooks             ## alias: the shipped weights come from the notebooks' own full runs
