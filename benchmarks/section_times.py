@@ -11,22 +11,15 @@ A section is a level-2 heading (``## ...``); cells before the first one count as
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.run import cells_seconds, reference_factor
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ["01_autoencoder.ipynb", "02_vae.ipynb", "02b_gan_game_2d.ipynb", "03_gan.ipynb"]
 SWITCH = "USE_SHIPPED_WEIGHTS = False"
-
-
-def _seconds(cell) -> float:
-    stamps = cell.get("metadata", {}).get("execution", {})
-    if "iopub.execute_input" not in stamps or "shell.execute_reply" not in stamps:
-        return 0.0
-    parse = lambda s: dt.datetime.fromisoformat(s.replace("Z", "+00:00"))  # noqa: E731
-    return (parse(stamps["shell.execute_reply"]) - parse(stamps["iopub.execute_input"])).total_seconds()
 
 
 def per_section(nb) -> dict[str, float]:
@@ -39,15 +32,14 @@ def per_section(nb) -> dict[str, float]:
                     current = line[3:].strip()
                     sections.setdefault(current, 0.0)
                     break
-        elif cell.cell_type == "code":
-            sections[current] += _seconds(cell)
+        elif cell.cell_type == "code" and "execution" in cell.metadata:  # a cell never run took no time
+            sections[current] += cells_seconds(cell, cell)
     return sections
 
 
 def main() -> int:
     import nbformat
 
-    from benchmarks.run import reference_factor
     from tools.run_notebook import run_notebook
 
     factor = reference_factor()

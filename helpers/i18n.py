@@ -19,9 +19,10 @@ import json
 import re
 from pathlib import Path
 
+from .utils import project_folder
+
 LANGUAGES = ("en", "zh")
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
-_TABLES = Path(__file__).resolve().parent.parent / "i18n"
 _state = {"language": "en"}
 
 
@@ -31,11 +32,9 @@ def language() -> str:
 
 @functools.lru_cache(maxsize=None)
 def _table(lang: str) -> tuple[dict[str, str], list[tuple[re.Pattern, str]]]:
-    # beside the helpers package (a checkout, an editable install), else in the working folder or above it
-    # (a notebook's kernel starts in the notebook's folder), like helpers.data_dir()
-    places = [_TABLES, *(folder / "i18n" for folder in (Path.cwd(), *Path.cwd().parents))]
-    path = next((p / lang / "figures.json" for p in places if (p / lang / "figures.json").is_file()), None)
-    if path is None:
+    folder = project_folder("i18n", lang)  # found the way helpers.data_dir() finds data/
+    path = None if folder is None else folder / lang / "figures.json"
+    if path is None or not path.is_file():
         raise FileNotFoundError(f"i18n/{lang}/figures.json is missing (looked beside the helpers package and in "
                                 f"{Path.cwd()} and above): the {lang!r} figure text ships with the course")
     entries = json.loads(path.read_text(encoding="utf-8"))

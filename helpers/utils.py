@@ -52,16 +52,23 @@ def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
     if override:
         return Path(override).expanduser().resolve()
-    beside = Path(__file__).resolve().parent.parent / "data"
-    if (beside / "mnist").is_dir():
-        return beside
+    found = project_folder("data", "mnist")
+    if found is None:
+        raise FileNotFoundError(f"no data/ folder with mnist/ in it beside {Path(__file__).resolve().parent.parent}, "
+                                f"nor in {Path.cwd().resolve()} or a folder above it: open the notebooks from the "
+                                f"project's folder, or set {DATA_DIR_ENV} to the project's data/ folder")
+    return found
+
+
+def project_folder(name: str, holding: str) -> Path | None:
+    """The project's folder ``name`` (``data``, ``i18n``) with the folder ``holding`` in it: the one beside
+    ``helpers/`` (a checkout, an editable install), else the first in the working folder or above it; ``None`` if
+    there is none."""
     here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "data" / "mnist").is_dir():
-            return folder / "data"
-    raise FileNotFoundError(f"no data/ folder with mnist/ in it beside {beside.parent}, nor in {here} or a folder "
-                            f"above it: open the notebooks from the project's folder, or set {DATA_DIR_ENV} to "
-                            f"the project's data/ folder")
+    for folder in (Path(__file__).resolve().parent.parent, here, *here.parents):
+        if (folder / name / holding).is_dir():
+            return folder / name
+    return None
 
 
 def weights_path(name: str) -> Path:

@@ -60,6 +60,17 @@ def run_notebook(path: str | os.PathLike, quick: bool = False, out: str | os.Pat
     return seconds
 
 
+def clear_run(nb: dict) -> dict:
+    """Take out of ``nb`` (a notebook as loaded from JSON), in place, what running it added: outputs, execution
+    counts, the cells' timing stamps and the saved widget state. Returns ``nb``."""
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        cell.get("metadata", {}).pop("execution", None)
+    nb.get("metadata", {}).pop("widgets", None)
+    return nb
+
+
 def replace_in_code(nb, old: str, new: str) -> int:
     """Replace ``old`` by ``new`` in every code cell of ``nb`` (in place); returns how many cells changed."""
     hits = 0

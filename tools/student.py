@@ -22,6 +22,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from tools.run_notebook import clear_run
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 ANSWER_TAG = "answer"
@@ -35,12 +37,7 @@ def student_copy(notebook: dict) -> dict:
     """The notebook (as loaded from JSON) without answer cells, outputs or widget state; the input is not changed."""
     copy = json.loads(json.dumps(notebook))
     copy["cells"] = [cell for cell in copy["cells"] if not is_answer(cell)]
-    for cell in copy["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-        cell.get("metadata", {}).pop("execution", None)  # run timings
-    copy.get("metadata", {}).pop("widgets", None)
-    return copy
+    return clear_run(copy)
 
 
 def write_student_copies(out: Path) -> list[Path]:

@@ -28,6 +28,8 @@ import sys
 import tokenize
 from pathlib import Path
 
+from tools.run_notebook import clear_run
+
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH = ROOT / "notebooks"
 CHINESE = ROOT / "notebooks" / "zh"
@@ -109,23 +111,16 @@ def build_notebook(stem: str) -> dict:
     stale = problems(english, translation, stem)
     if stale:
         raise TranslationError("\n".join(stale))
-    cells = []
-    for cell in english["cells"]:
+    notebook = clear_run(english)
+    for cell in notebook["cells"]:
         entry = translation["cells"].get(cell["id"], {})
         source = "".join(cell["source"])
-        new = {k: v for k, v in cell.items() if k not in ("outputs", "execution_count")}
-        new["metadata"] = {k: v for k, v in cell.get("metadata", {}).items() if k != "execution"}
         if cell["cell_type"] == "markdown" and "zh" in entry:
             source = relink(entry["zh"])
         elif cell["cell_type"] == "code":
             source = swap_comments(source, entry.get("comments", {}), f"{stem} cell {cell['id']}")
             source = source.replace(SETTING_EN, SETTING_ZH)
-            new.update(outputs=[], execution_count=None)
-        new["source"] = source.splitlines(keepends=True)
-        cells.append(new)
-    notebook = dict(english, cells=cells)
-    notebook["metadata"] = {k: v for k, v in english.get("metadata", {}).items() if k != "widgets"}
-    notebook["metadata"]["language_info"] = dict(english["metadata"].get("language_info", {}))
+        cell["source"] = source.splitlines(keepends=True)
     notebook["metadata"]["genmodels"] = {"language": "zh", "built_from": f"notebooks/{stem}.ipynb"}
     return notebook
 
@@ -169,7 +164,8 @@ def build(only: list[str] | None = None) -> list[Path]:
 
 def keep_outputs(old: dict, new: dict) -> bool:
     """When only Markdown changed (every code cell the same, in the same order), give ``new`` the outputs of the
-    full run ``old`` holds: running the same code again would give the same outputs. Returns whether it did."""
+    full run ``old`` holds (what ``clear_run`` takes out): running the same code again would give the same
+    outputs. Returns whether it did."""
     code = lambda nb: [(c["id"], "".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]  # noqa: E731
     if code(old) != code(new):
         return False
