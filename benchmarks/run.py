@@ -12,8 +12,8 @@ reference-machine time is written in it; ``factor = reference seconds / seconds 
 speed drifts by a quarter and more within an hour, so a factor taken once at the start would misstate a
 notebook timed half an hour later: each notebook time is scaled by the mean of one calib run just before it
 and one just after, and the table shows the seconds here, the two factors and the scaled seconds. (The
-factor row at the top, a median of three taken at the start, is there to read the other rows' seconds here.) The table is printed and written to
-``benchmarks/results/latest.md`` and ``benchmarks/results/latest.json``.
+factor row at the top, a median of three taken at the start, is there to read the other rows' seconds here.)
+The table is printed and written to ``benchmarks/results/latest.md`` and ``benchmarks/results/latest.json``.
 
 Options: ``--skip-tests`` (leave out the test-suite row), ``--only ROW[,ROW]`` with rows among
 ``speed,notebooks,anchors,tests`` (for a partial run; the README shows a full one). The notebooks row also
@@ -97,7 +97,7 @@ def shipped_seconds(name: str, workdir: Path, runs: int = 2) -> tuple[float, flo
     """Seconds from the first cell's start to the last cell's end with ``USE_SHIPPED_WEIGHTS = True``
     (best of ``runs``): how long after "Run All" the kernel is free again, so that every slider responds.
     Kernel start-up is left out: in a classroom the kernel is already running when "Run All" is pressed.
-    Returns (those seconds, the seconds of the first cell, the imports, in the same run)."""
+    Returns (those seconds, the seconds of the same run's first cell: the imports)."""
     import nbformat
 
     from tools.run_notebook import run_notebook
