@@ -205,12 +205,13 @@ def page():
 
 
 # ---- helpers for the page --------------------------------------------------------------------
-def wait_kernel_idle(lab, timeout: float, settle: float = 3.0) -> None:
-    """Wait until the notebook's kernel reports idle continuously for `settle` seconds."""
+def wait_kernel_idle(lab, timeout: float, settle: float = 3.0, notebook: str | None = None) -> None:
+    """Wait until the kernels (or only the kernel of `notebook`, which must exist) report idle continuously
+    for `settle` seconds."""
     deadline = time.monotonic() + timeout
     idle_since = None
     while time.monotonic() < deadline:
-        if kernel_idle(lab):
+        if kernel_idle(lab, notebook):
             idle_since = idle_since or time.monotonic()
             if time.monotonic() - idle_since >= settle:
                 return
@@ -220,9 +221,13 @@ def wait_kernel_idle(lab, timeout: float, settle: float = 3.0) -> None:
     raise AssertionError(f"the kernel was not idle within {timeout} s")
 
 
-def kernel_idle(lab) -> bool:
+def kernel_idle(lab, notebook: str | None = None) -> bool:
+    """Whether every kernel on the server is idle, or, given `notebook` (a file name), whether that notebook
+    has a kernel yet and it is idle. (The kernels of notebooks opened earlier stay on the server, idle: before
+    "Run All", only the new notebook's own kernel says whether it is ready.)"""
     sessions = api(lab["base"], lab["token"], "/api/sessions")
-    states = [s["kernel"]["execution_state"] for s in sessions if s.get("kernel")]
+    states = [s["kernel"]["execution_state"] for s in sessions if s.get("kernel")
+              and (notebook is None or Path(s.get("path", "")).name == notebook)]
     return bool(states) and all(s == "idle" for s in states)
 
 
@@ -237,8 +242,12 @@ def wait_for_widget(lab, pg, locator) -> None:
         if kernel_idle(lab) and time.monotonic() - start > 10:
             idle_since = idle_since or time.monotonic()
             if time.monotonic() - idle_since > 20:
+                prompts = pg.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
                 raise AssertionError("the notebook finished running but no latent explorer appeared; "
-                                     f"last error outputs: {notebook_errors(pg)[-2:]}")
+                                     f"last error outputs: {notebook_errors(pg)[-2:]}; "
+                                     f"{pg.locator('.genmodels-latent-explorer').count()} explorers on the page, "
+                                     f"{sum(p.strip() in ('[ ]:', '') for p in prompts)} of {len(prompts)} code "
+                                     f"cells without an execution count")
         else:
             idle_since = None
         pg.wait_for_timeout(500)
@@ -293,14 +302,15 @@ def check_diagram(pg, frontend: str) -> None:
     save_png(diagram.screenshot(), f"diagram_{frontend}.png")
 
 
-def open_and_run_all(lab, pg, url: str | None = None) -> None:
-    pg.goto(url or lab["url"])
+def open_and_run_all(lab, pg, notebook: str | None = None) -> None:
+    """Open `notebook` (a file name; the server's own notebook if None), wait for its kernel, "Run All Cells"."""
+    pg.goto(lab["url_of"](notebook) if notebook else lab["url"])
     pg.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=SERVER_START_S * 1000)
     # a kernel-choice dialog appears only if the notebook names no known kernel: take the default
     dialog = pg.locator(".jp-Dialog .jp-mod-accept")
     if dialog.count():
         dialog.first.click()
-    wait_kernel_idle(lab, SERVER_START_S, settle=1.0)
+    wait_kernel_idle(lab, SERVER_START_S, settle=1.0, notebook=notebook or lab["notebook"])
     pg.locator(".lm-MenuBar-item", has_text="Run").first.click()
     pg.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
@@ -375,7 +385,7 @@ def test_shipped_weights_slider_responds_as_soon_as_it_appears(notebook, shipped
     nothing heavy may keep the kernel busy after the slider sections."""
     pg, lab = page, shipped_lab
     try:
-        open_and_run_all(lab, pg, lab["url_of"](notebook.name))
+        open_and_run_all(lab, pg, notebook.name)
         started = time.monotonic()
         explorer = pg.locator(".genmodels-latent-explorer").first
         digit = explorer.locator("img.latent-explorer-image").first
