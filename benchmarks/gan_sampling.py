@@ -11,7 +11,7 @@ one cell appended that scores 10,000 samples of its moving-average generator ``G
   BigGAN; t = 2.5, 2, 1.5, 1), which trades variety for typical-looking samples;
 * **recomputed BatchNorm statistics**: the moving-average generator's BatchNorm running statistics are
   themselves moving averages of the trained generator's; here they are recomputed for the averaged weights
-  from 100 batches of 64 noise vectors (what ``torch.optim.swa_utils.update_bn`` does for weight averages).
+  from 100 batches of 64 noise vectors, by ``torch.optim.swa_utils.update_bn`` (made for weight averages).
 
 Writes ``benchmarks/results/gan_sampling.md``.
 """
@@ -28,6 +28,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 PROBE = r'''
 import copy as _copy, json as _json
 import torch as _torch
+from torch.optim.swa_utils import update_bn as _update_bn
 
 
 def _noise(n, seed, t=None):
@@ -51,14 +52,8 @@ for _seed in range(5):
 for _t in (2.5, 2.0, 1.5, 1.0):
     _rows.append({"check": "truncated noise", "setting": f"every z_i within ±{_t}", **_score(G_avg, 0, _t)})
 _G = _copy.deepcopy(G_avg)
-for _m in _G.modules():
-    if isinstance(_m, _torch.nn.modules.batchnorm._BatchNorm):
-        _m.reset_running_stats()
-        _m.momentum = None                                   # a plain average over all batches
-_G.train()
-with _torch.no_grad():
-    for _k in range(100):
-        _G(_noise(64, 10_000 + _k).to(device))
+# reset the running statistics, then average them over these batches, in training mode
+_update_bn((_noise(64, 10_000 + _k) for _k in range(100)), _G, device=device)
 for _seed in range(2):
     _rows.append({"check": "BatchNorm statistics recomputed", "setting": f"seed {_seed}", **_score(_G, _seed)})
 with open(OUT_PATH, "w") as _fh:
