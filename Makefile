@@ -24,7 +24,7 @@ test:                          ## unit tests + every notebook under nbval, in qu
 
 notebooks: $(STAMP)            ## run every notebook top to bottom in full mode, saving outputs and weights; then the Chinese edition
 	for nb in $(NOTEBOOKS); do \
-	  GENMODELS_WRITE_WEIGHTS=1 $(BIN)/python -m tools.run_notebook $$nb || exit 1; \
+	  $(BIN)/python -m tools.run_notebook --write-weights $$nb || exit 1; \
 	done
 	$(BIN)/python -m tools.translate build
 	for nb in $(NOTEBOOKS); do \

@@ -1,14 +1,19 @@
 """Set up the course and open it, or test it, with nothing but Python (3.11 or newer), on any system.
 
     python3 course.py lab     # create .venv, install what the notebooks need, open JupyterLab on notebooks/
+    python3 course.py lab --no-browser --port 9999   # ... with JupyterLab's own options, passed on as they are
     python3 course.py test    # the same environment plus the test tools, then run the whole test suite
     python3 course.py student # for a teacher: student copies of the notebooks (no answers, no outputs) in student/
 
 On Windows type ``py course.py lab`` (the Python launcher). ``make lab`` and ``make test`` run these same two
 commands. Everything lands in the folder ``.venv`` next to this file; delete it to start again.
+
+As root (in Docker, say), ``lab`` adds JupyterLab's ``--allow-root`` and says so. Ctrl-C works as with JupyterLab
+started by hand: it asks whether to shut down the server (a second Ctrl-C shuts it down at once).
 """
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -35,15 +40,70 @@ def venv_python() -> Path:
 
 
 def run(*args) -> None:
-    print("+", " ".join(str(a) for a in args), flush=True)
-    done = subprocess.run([str(a) for a in args], cwd=ROOT)
-    if done.returncode:
-        sys.exit(f"course.py: the command above failed (exit status {done.returncode}); its message is just above.")
+    status = call([str(a) for a in args])
+    if status:
+        sys.exit(f"course.py: the command above failed (exit status {status}); its message is just above.")
+
+
+def is_root() -> bool:
+    """True for the superuser on Linux and macOS (Windows has no such user id)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(python, args, root: bool) -> list:
+    """The command line that opens JupyterLab on notebooks/ with ``args`` (JupyterLab's own options) appended;
+    as ``root``, JupyterLab refuses to start without --allow-root, so it is added unless ``args`` decide it."""
+    command = [str(python), "-m", "jupyter", "lab", "notebooks", *args]
+    if root and not any("allow-root" in arg or "allow_root" in arg for arg in args):
+        command.append("--allow-root")
+    return command
+
+
+def call(command: list) -> int:
+    """Run ``command`` in this terminal and wait for it; its exit status (128 + N if signal N ended it).
+
+    Ctrl-C goes to every process in the terminal's foreground group, so the command gets it and handles it
+    itself, as when typed by hand: JupyterLab asks "Shut down this Jupyter server (y/[n])?" (a second Ctrl-C
+    shuts down at once), pip and pytest stop and say so. Here a Ctrl-C only interrupts the wait, which goes on
+    until the command has finished. (A do-nothing handler rather than SIG_IGN, which the command would inherit.)
+    """
+    print("+", " ".join(command), flush=True)
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    try:
+        child = subprocess.Popen(command, cwd=ROOT)
+        while True:
+            try:
+                status = child.wait()
+                break
+            except KeyboardInterrupt:  # should the handler above not take a Ctrl-C (Windows): keep waiting
+                continue
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return 128 - status if status < 0 else status
 
 
 def fresh(stamp: Path) -> bool:
     """True when ``stamp`` exists and is newer than pyproject.toml (nothing to install again)."""
     return stamp.exists() and stamp.stat().st_mtime >= (ROOT / "pyproject.toml").stat().st_mtime
+
+
+# JupyterLab defaults for the course's own environment (its settings "overrides", which a learner's own settings
+# still override): every cell is rendered at once, so a slider grabbed the moment it appears does not jump while
+# the cells above it are still being laid out; and no pop-up about Jupyter's news over the notebook.
+LAB_DEFAULTS = {
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def write_lab_defaults(venv: Path = VENV) -> Path:
+    """Write :data:`LAB_DEFAULTS` where the JupyterLab of ``venv`` reads its settings overrides; returns the file."""
+    import json
+
+    path = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(LAB_DEFAULTS, indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 def install(dev: bool) -> Path:
@@ -55,6 +115,7 @@ def install(dev: bool) -> Path:
     if not fresh(LAB_STAMP):
         run(python, "-m", "pip", "install", "-e", ".")
         LAB_STAMP.touch()
+    write_lab_defaults()
     if dev and not fresh(TEST_STAMP):
         run(python, "-m", "pip", "install", "-e", ".[dev]")
         TEST_STAMP.touch()
@@ -70,12 +131,19 @@ def main(argv: list) -> None:
                 "student": "write student copies of the notebooks (no answers, no outputs) into student/",
                 "setup": "only install (add --dev for the test tools)"}
     if not argv or argv[0] not in commands:
-        sys.exit("usage: python3 course.py lab | test | student | setup [--dev]\n" +
+        sys.exit("usage: python3 course.py lab [JupyterLab's options] | test [pytest's options] | "
+                 "student [--out DIR] [--force] | setup [--dev]\n" +
                  "\n".join(f"  {name:6} {what}" for name, what in commands.items()))
     command, rest = argv[0], argv[1:]
-    python = install(dev=command == "test" or "--dev" in rest)
+    python = install(dev=command == "test" or (command == "setup" and "--dev" in rest))
     if command == "lab":
-        run(python, "-m", "jupyter", "lab", "notebooks")
+        line = lab_command(python, rest, is_root())
+        if line != lab_command(python, rest, False):
+            print("course.py: running as root (in a container, say), so JupyterLab gets --allow-root", flush=True)
+        status = call(line)
+        if status:
+            print(f"course.py: JupyterLab ended with exit status {status}; its message is just above.", file=sys.stderr)
+        sys.exit(status)
     elif command == "test":
         run(python, "-m", "pytest", *rest)
     elif command == "student":

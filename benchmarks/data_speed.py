@@ -60,7 +60,7 @@ def epoch_seconds(make_step: Callable[[], Callable[[torch.Tensor], None]], pipel
         root = Path(tempfile.mkdtemp())  # the usual layout: decompressed files in <root>/MNIST/raw
         (root / "MNIST" / "raw").mkdir(parents=True)
         for name in hdata.MNIST_MD5:
-            gz = helpers.utils.data_dir() / "mnist" / f"{name}.gz"
+            gz = helpers.env.data_dir() / "mnist" / f"{name}.gz"
             (root / "MNIST" / "raw" / name).write_bytes(gzip.decompress(gz.read_bytes()))
         ds = torchvision.datasets.MNIST(str(root), train=True, download=False, transform=transforms.ToTensor())
         loader = torch.utils.data.DataLoader(ds, batch_size=128, shuffle=True)

@@ -19,28 +19,41 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# notebook -> (the id of the cell defining its training function, the measuring cell's training call,
-#              ids of later cells it needs too: notebook 3's hinge loss comes after train_gan)
+# notebook -> (the training function whose cell ends the part of the notebook that runs, the measuring cell's
+#              training call, names defined in later cells it needs too: notebook 3's hinge loss comes after train_gan)
 CASES = {
-    "01_autoencoder.ipynb": ("83d74b65", "train_autoencoder(FCAutoencoder().to(device), 2, lr=3e-3, live=LIVE, desc='AE')", ()),
-    "02_vae.ipynb": ("9ebf53fc", "train_vae(VAE(code_size=16).to(device), 2, 'bce', beta=2.0, lr=1.5e-3, live=LIVE, desc='VAE')", ()),
-    "03_gan.ipynb": ("e4530c68", "train_gan(ConvGenerator().to(device), ConvDiscriminator().to(device), 300, batch_size=64, "
-                                 "lr=2e-3, losses=(hinge_d_loss, hinge_g_loss), live=LIVE, desc='DCGAN')", ("929779c8",)),
+    "01_autoencoder.ipynb": ("train_autoencoder", "train_autoencoder(FCAutoencoder().to(device), 2, lr=3e-3, desc='AE')", ()),
+    "02_vae.ipynb": ("train_vae", "train_vae(VAE(code_size=16).to(device), 2, 'bce', beta=2.0, lr=1.5e-3, desc='VAE')", ()),
+    "03_gan.ipynb": ("train_gan", "train_gan(ConvGenerator().to(device), ConvDiscriminator().to(device), 300, batch_size=64, "
+                                  "lr=2e-3, losses=(hinge_d_loss, hinge_g_loss), desc='DCGAN')", ("hinge_d_loss",)),
 }
+
+
+def defines(cell, name: str) -> bool:
+    """Whether a code cell defines ``name`` (a function, class or variable) at its top level."""
+    import ast
+
+    for node in ast.parse(cell.source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+            return True
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return True
+    return False
 
 MEASURE = r'''
 import json as _json, time as _time
-from helpers import plot as _plot
+from helpers import training as _training
 _inside = [0.0, 0]
-_show = _plot.LiveView.show
+_show = _training.LiveView.show
 def _timed_show(self, *args, **kwargs):
     _t = _time.perf_counter()
     _show(self, *args, **kwargs)
     _inside[0] += _time.perf_counter() - _t
     _inside[1] += 1
-_plot.LiveView.show = _timed_show
+_training.LiveView.show = _timed_show
 _result = {{"off": [], "on": [], "show_s": [], "redraws": []}}
 for LIVE in (False, True) * 3:
+    _training._in_a_notebook = lambda: LIVE          # off: the view draws nothing, as outside a notebook
     helpers.seed_everything(0)
     _inside[:] = [0.0, 0]
     _t = _time.perf_counter()
@@ -65,17 +78,14 @@ def measure(name: str, workdir: Path) -> dict:
     nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     cells, done = [], False
     for cell in nb.cells:
-        if cell.cell_type == "code" and (not done or cell.get("id") in extra):
+        if cell.cell_type == "code" and (not done or any(defines(cell, n) for n in extra)):
             cells.append(cell)
-        done = done or cell.get("id") == last
+        done = done or (cell.cell_type == "code" and defines(cell, last))
     out = workdir / f"{name}.live.json"
     nb.cells = cells + [nbformat.v4.new_code_cell(MEASURE.format(call=call, out=str(out)))]
-    path = ROOT / "notebooks" / f".{name}.live-view.tmp"  # beside the notebooks, as they run; git ignores .*.tmp
-    try:
-        nbformat.write(nb, path)
-        run_notebook(path, quick=False, timeout=1800, out=workdir / name)
-    finally:
-        path.unlink(missing_ok=True)
+    path = workdir / name                       # the kernel starts in workdir: the first cell finds helpers installed
+    nbformat.write(nb, path)
+    run_notebook(path, quick=False, timeout=1800)
     return json.loads(out.read_text())
 
 

@@ -52,7 +52,7 @@ def main() -> int:
             shipped = full
             if has_switch:
                 out = Path(tmp) / name
-                run_notebook(source, out=out, replace={SWITCH: "USE_SHIPPED_WEIGHTS = True"})
+                run_notebook(source, shipped=True, out=out)
                 shipped = per_section(nbformat.read(out, as_version=4))
             print(f"### {name}\n\n| section | from scratch: here / reference | shipped weights: here / reference |")
             print("| --- | --- | --- |")

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import torch
 
-from .utils import data_dir
+from .env import data_dir
 
 #: MD5 of each decompressed MNIST file (the original IDX bytes).
 MNIST_MD5 = {
@@ -55,8 +55,8 @@ def _load(split: str) -> tuple[torch.Tensor, torch.Tensor]:
 def load_mnist(split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
     """``"train"`` (60,000) or ``"test"`` (10,000): images float32 ``(N, 1, 28, 28)`` in [0, 1] (1 = white ink)
     and labels int64 ``(N,)`` in 0-9. A missing or damaged file raises :class:`MnistDataError` naming it."""
-    if split not in _FILES:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if not isinstance(split, str) or split not in _FILES:
+        raise ValueError(f"load_mnist: split must be the string 'train' or 'test' (one split per call), got {split!r}")
     images, labels = _load(split)
     return images.unsqueeze(1).float().div_(255.0), labels.clone()
 
@@ -78,8 +78,13 @@ class batches:
                  generator: torch.Generator | None = None, drop_last: bool = False) -> None:
         if not tensors or not all(isinstance(t, torch.Tensor) for t in tensors):
             raise TypeError(f"batches expects one or more tensors, got {[type(t).__name__ for t in tensors]}")
+        if any(t.dim() == 0 for t in tensors):
+            raise ValueError("batches expects tensors with one row per example, got a single number (a 0-d tensor)")
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise TypeError(f"generator: expected a torch.Generator (for example torch.Generator().manual_seed(0)), "
+                            f"got {type(generator).__name__} {generator!r}; a plain number is not one")
         n = len(tensors[0])
         if any(len(t) != n for t in tensors):
             raise ValueError(f"all tensors must have the same length, got {[len(t) for t in tensors]}")

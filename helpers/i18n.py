@@ -19,7 +19,7 @@ import json
 import re
 from pathlib import Path
 
-from .utils import project_folder
+from .env import project_folder
 
 LANGUAGES = ("en", "zh")
 FONT_FILE = "NotoSansCJKsc-Regular.otf"

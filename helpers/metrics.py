@@ -27,10 +27,14 @@ from torch import nn
 from torch.nn import functional as F
 
 from .data import load_mnist
-from .utils import atomic_path, check_images, data_dir, load_weights, pick_device, weights_path, writes_weights
+from .checkpoints import load_weights, weights_path, write_atomically
+from .env import data_dir, is_quick, writes_weights
+from .images import check_images
+from .start import pick_device
 
 CLASSIFIER_NAME = "mnist_classifier"  # data/weights/<this>.safetensors
 DEFAULT_SAMPLES = 10_000              # images per score unless told otherwise; the reference rows use it
+QUICK_SAMPLES = 1_000                 # ... in quick mode (the tests), where the numbers only have to be computed
 BLUR_SIGMA = 1.0                      # pixels, for the blurred reference row (7x7 kernel)
 REAL_ROW = "real (train vs test)"
 BLURRED_ROW = f"blurred real (sigma {BLUR_SIGMA:g} px)"
@@ -130,13 +134,24 @@ def score(images: torch.Tensor) -> dict:
             "confidence": float(top.mean()), "histogram": [int(c) for c in hist]}
 
 
-@lru_cache(maxsize=1)
-def reference_scores() -> dict[str, dict]:
-    """The two reference rows, computed once per process: ``{REAL_ROW: scores, BLURRED_ROW: scores}``."""
+def default_samples() -> int:
+    """How many images a score uses unless told otherwise: :data:`DEFAULT_SAMPLES`, or in quick mode
+    :data:`QUICK_SAMPLES`."""
+    return QUICK_SAMPLES if is_quick() else DEFAULT_SAMPLES
+
+
+def reference_scores(n: int | None = None) -> dict[str, dict]:
+    """The two reference rows of ``n`` training images (default: :func:`default_samples`), computed once per
+    process: ``{REAL_ROW: scores, BLURRED_ROW: scores}``."""
+    return _reference_scores(n or default_samples())
+
+
+@lru_cache(maxsize=2)
+def _reference_scores(n: int) -> dict[str, dict]:
     from torchvision.transforms.functional import gaussian_blur
 
     train_images = load_mnist("train")[0]
-    real = train_images[torch.randperm(len(train_images), generator=torch.Generator().manual_seed(0))[:DEFAULT_SAMPLES]]
+    real = train_images[torch.randperm(len(train_images), generator=torch.Generator().manual_seed(0))[:n]]
     return {REAL_ROW: score(real), BLURRED_ROW: score(gaussian_blur(real, kernel_size=[7, 7], sigma=[BLUR_SIGMA] * 2))}
 
 
@@ -226,9 +241,8 @@ def record_scores(name: str, scores: dict) -> Path:
     data = recorded_scores()
     data[name] = scores
     data.update(reference_scores())
-    with atomic_path(scores_path()) as tmp:
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return scores_path()
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    return write_atomically(scores_path(), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _draw(generate: _ImageSource, n: int, name) -> torch.Tensor:
@@ -243,7 +257,9 @@ def _draw(generate: _ImageSource, n: int, name) -> torch.Tensor:
         with torch.no_grad():
             images = generate(n)
     except Exception as err:
-        raise RuntimeError(f"generate({n}) for {name!r} failed: {type(err).__name__}: {err}") from err
+        raise RuntimeError(f"generate({n}) for {name!r} failed: {type(err).__name__}: {err}. generate must take the "
+                           f"number of images n and return n images; a decoder takes codes instead, so wrap it: "
+                           f"lambda n: model.decode(torch.randn(n, code_size))") from err
     images = check_images(images, f"generate({n}) for {name!r}", min_count=2)
     if len(images) != n:
         raise ValueError(f"generate({n}) for {name!r}: expected {n} images, got {len(images)}")
@@ -261,9 +277,10 @@ def _recorded_rows(names) -> dict[str, dict] | None:
     return {k: {"name": k, **saved[k]} for k in wanted}
 
 
-def evaluate(generate: _ImageSource, name: str, n: int = DEFAULT_SAMPLES, recorded: bool = False) -> dict:
+def evaluate(generate: _ImageSource, name: str, n: int | None = None, recorded: bool = False) -> dict:
     """Score ``n`` images from ``generate(n)`` (or a tensor of images), show the table, return the scores.
 
+    ``n``: 10,000 by default (1,000 in quick mode, the tests' runs: :func:`default_samples`).
     ``generate(n)`` must give a float tensor ``(n, 1, 28, 28)`` in [0, 1]; ``name`` is the row's name
     (and its key in ``data/weights/scores.json``, written when :func:`helpers.writes_weights` is on).
     ``recorded=True`` shows the scores the full run recorded under ``name`` instead (for shipped
@@ -275,14 +292,14 @@ def evaluate(generate: _ImageSource, name: str, n: int = DEFAULT_SAMPLES, record
         scores = rows.pop(name)
         _show(table({name: scores}, references=rows, recorded=True))
         return scores
-    scores = {"name": name, **score(_draw(generate, n, name))}
+    scores = {"name": name, **score(_draw(generate, n or default_samples(), name))}
     _show(table({name: scores}))
     if writes_weights():
         record_scores(name, {k: v for k, v in scores.items() if k != "name"})
     return scores
 
 
-def compare(models: Mapping[str, _ImageSource], n: int = DEFAULT_SAMPLES, recorded: bool = False) -> dict[str, dict]:
+def compare(models: Mapping[str, _ImageSource], n: int | None = None, recorded: bool = False) -> dict[str, dict]:
     """One table for ``{name: generate}`` plus the reference rows; returns ``{name: scores}``.
 
     ``recorded=True``: the scores recorded under these names (see :func:`evaluate`), if all are there.
@@ -293,7 +310,8 @@ def compare(models: Mapping[str, _ImageSource], n: int = DEFAULT_SAMPLES, record
         results = {name: rows.pop(name) for name in models}
         _show(table(results, references=rows, recorded=True))
         return results
-    results = {name: {"name": name, **score(_draw(generate, n, name))} for name, generate in models.items()}
+    results = {name: {"name": name, **score(_draw(generate, n or default_samples(), name))}
+               for name, generate in models.items()}
     _show(table(results))
     if writes_weights():
         for name, scores in results.items():

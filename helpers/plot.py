@@ -1,13 +1,11 @@
 """The plots the notebooks draw again and again; each returns its matplotlib Figure.
 
-Images go through :func:`helpers.utils.check_images`, so a wrong shape or range gets the same message
+Images go through :func:`helpers.images.check_images`, so a wrong shape or range gets the same message
 everywhere. Pass ``ax=`` to draw into an existing subplot (the Figure returned is then ``ax.figure``).
 """
 
 from __future__ import annotations
 
-import io
-import time
 from typing import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -15,8 +13,8 @@ import numpy as np
 import torch
 from torchvision.utils import make_grid
 
-from . import i18n
-from .utils import check_images
+
+from .images import check_images
 
 # Text sizes in points for the notebooks' figures, chosen to stay readable on a classroom projector:
 # matplotlib's defaults are 10 pt for nearly everything, and captions and legends here used to be 8 pt.
@@ -29,19 +27,14 @@ SMALLEST = 10  # points: captions and legends
 GAME_CMAP, REAL_COLOUR, FAKE_COLOUR = "PiYG", "#1b5e20", "#6a1b9a"
 
 
-def set_style(language: str = "en") -> None:
-    """Apply :data:`STYLE` to every figure drawn afterwards (each notebook calls it once, after its imports), with
-    figure text and widget labels in ``language``: "en", or "zh" for the Chinese edition (:mod:`helpers.i18n`)."""
-    plt.rcParams.update(STYLE)
-    i18n.use(language)
-
-
 def _axes(ax, figsize):
     return plt.subplots(figsize=figsize) if ax is None else (ax.figure, ax)
 
 
 def show_images(images, nrow: int = 8, title: str | None = None, ax=None, padding: int = 2):
     """A batch of images ``(N, 1, 28, 28)`` in [0, 1] as one grid, ``nrow`` images per row."""
+    if isinstance(nrow, bool) or not isinstance(nrow, int) or nrow < 1:
+        raise ValueError(f"show_images: nrow is the number of images per row, a whole number >= 1; got {nrow!r}")
     images = check_images(images)
     grid = make_grid(images, nrow=nrow, padding=padding, pad_value=1.0)[0]  # (H', W'): the channels are equal
     rows = -(-len(images) // nrow)
@@ -197,92 +190,3 @@ def plot_game(state: Mapping, ax=None, title: str | None = None, n_arrows: int =
                   color="black", width=0.005, headwidth=4)
     ax.set(xlim=(-limit, limit), ylim=(-limit, limit), aspect="equal", xticks=[], yticks=[], title=title or "")
     return fig
-
-
-def _in_a_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return getattr(get_ipython(), "kernel", None) is not None
-
-
-class LiveView:
-    """The picture a training cell shows while it trains, redrawn in place under the progress bar: a grid of
-    images (samples, or digits and their reconstructions) beside the loss curves.
-
-    The training loop asks ``view.due()`` at every step and, when it answers yes, calls
-    ``view.show(images, curves, step)``; after the last step it calls ``view.show`` once more (``final=True``),
-    and that picture stays as the cell's output. A redraw costs about 50 ms (the figure is built once; later
-    redraws only move its data), and ``due()`` says yes at most once every ``seconds`` seconds: the cost stays a
-    small, fixed share of the training time on any machine. Outside a notebook (a script, a test) nothing is
-    drawn and ``due()`` always says no.
-    """
-
-    def __init__(self, title: str, total: int, caption: str = "", seconds: float = 5.0, nrow: int = 8,
-                 smooth: int = 25):
-        self.title, self.total, self.caption, self.seconds, self.nrow, self.smooth = (
-            title, total, caption, seconds, nrow, smooth)
-        self.enabled = _in_a_notebook()
-        self._last = time.perf_counter()  # the first picture after `seconds`: at step 0 there is nothing to see
-        self._handle = None
-        self._figure = None
-
-    def due(self, final: bool = False) -> bool:
-        """Whether to redraw now: every ``seconds`` while training, and always at the end (``final=True``)."""
-        return self.enabled and (final or time.perf_counter() - self._last >= self.seconds)
-
-    def show(self, images, curves: Mapping[str, Sequence[float]], step: int) -> None:
-        """Redraw: ``images`` ``(N, 1, 28, 28)`` in [0, 1] (values outside are clipped: the view must not stop a
-        training whose model overshoots), ``curves`` name -> values per step so far."""
-        if not self.enabled:
-            return
-        from IPython.display import Image, display
-
-        images = torch.as_tensor(images).detach().float().cpu().clamp(0, 1)  # a learner's model may overshoot [0, 1]
-        png = Image(self._draw(check_images(images), curves, step))
-        if self._handle is None:
-            self._handle = display(png, display_id=True)
-        else:
-            self._handle.update(png)
-        self._last = time.perf_counter()
-
-    def _draw(self, images: torch.Tensor, curves, step: int) -> bytes:
-        from matplotlib.figure import Figure  # not pyplot: the notebook must not show this figure a second time
-
-        grid = make_grid(images, nrow=self.nrow, padding=2, pad_value=1.0)[0].numpy()  # (H', W')
-        if self._figure is None:  # drawn once; later redraws only move the data (a redraw is then much cheaper)
-            fig = self._figure = Figure(figsize=(8.4, 2.8))
-            left, right = self._axes = fig.subplots(1, 2, width_ratios=(1, 1.25))
-            fig.subplots_adjust(left=0.01, right=0.98, bottom=0.18, top=0.8, wspace=0.14)
-            self._picture = left.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-            left.set_axis_off()
-            if self.caption:
-                left.set_title(self.caption)  # what the rows of images are
-            self._lines = {name: right.plot([], [], color=f"C{i}", label=str(name))[0] for i, name in enumerate(curves)}
-            right.set(xlim=(0, self.total), xlabel="step")
-            right.grid(alpha=0.3)
-            if curves:
-                right.legend(loc="upper right")
-            self._suptitle = fig.suptitle("")
-        fig, (left, right) = self._figure, self._axes
-        if grid.shape != self._picture.get_array().shape:
-            self._picture.remove()
-            self._picture = left.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-        else:
-            self._picture.set_data(grid)
-        for name, values in curves.items():
-            raw = np.asarray(values, dtype=np.float64).ravel()
-            y = raw
-            if raw.size >= self.smooth > 1:  # a moving average: single steps are too noisy to read at a glance
-                y = np.convolve(raw, np.ones(self.smooth) / self.smooth, mode="valid")
-            x = np.arange(y.size) + (raw.size - y.size) + 1  # the step each (averaged) value ends on
-            keep = slice(None, None, max(1, y.size // 400))  # a few hundred points draw as fast and look the same
-            if name in self._lines:
-                self._lines[name].set_data(x[keep], y[keep])
-        right.relim()
-        right.autoscale_view(scalex=False)
-        self._suptitle.set_text(f"{self.title}: step {step:,} of {self.total:,}")
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=100)  # the notebooks' other figures use 100 too: the same text size
-        return buffer.getvalue()

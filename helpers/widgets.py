@@ -24,7 +24,7 @@ import torch
 from PIL import Image as PILImage
 
 from .i18n import tr
-from .utils import check_images
+from .images import check_images
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # the MIME type under which a front end draws a live widget
 
@@ -210,7 +210,7 @@ class LatentExplorer(_Explorer):
                                                     layout=widgets.Layout(width="160px"))
             self.real_random_button = widgets.Button(description=tr("random digit"), icon="random",
                                                      tooltip=tr("start from a randomly picked real digit"))
-            self.index_box.observe(lambda change: self.start_from(change["new"]), names="value")
+            self.index_box.observe(lambda change: self._start_from_box(change["new"]), names="value")
             self.real_random_button.on_click(lambda _: self._pick_random_digit())
             self.real_image, self.real_label = _image(image_to_png(self._images[0], 4), 28 * 4), widgets.HTML()
             buttons += [self.index_box, self.real_random_button]
@@ -281,6 +281,13 @@ class LatentExplorer(_Explorer):
         image = self._images[index: index + 1]
         self.real_label.value, self.real_image.value = tr(f"real digit #{index}"), image_to_png(image, 4)
         self.set_code(self._encode_one(image))
+
+    def _start_from_box(self, index: int) -> None:
+        try:
+            self.start_from(index)
+        except Exception as err:  # shown in the widget: an observer's traceback would be invisible
+            self.error = f"encode failed on real digit #{index}: {type(err).__name__}: {err}"
+            self._show_status()
 
     def _pick_random_digit(self) -> None:
         index = int(torch.randint(len(self._images), (1,), generator=self._generator))

@@ -7,8 +7,11 @@ any kernel, and kernels inherit it.
 
 import os
 
-os.environ["GENMODELS_QUICK"] = "1"
-# Never let a test run overwrite the shipped weights.
-os.environ.pop("GENMODELS_WRITE_WEIGHTS", None)
+from helpers.env import QUICK_ENV, SHIPPED_ENV, WRITE_WEIGHTS_ENV
+
+os.environ[QUICK_ENV] = "1"
+# Never let a test run overwrite the shipped weights, and train as the notebooks say unless a test asks otherwise.
+os.environ.pop(WRITE_WEIGHTS_ENV, None)
+os.environ.pop(SHIPPED_ENV, None)
 # Headless matplotlib for the unit tests.
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -1,11 +1,11 @@
 """The latent explorers in a real browser: JupyterLab 4 and Notebook 7, headless Chromium driven by Playwright.
 
 Each test starts a Jupyter server on a free localhost port with a random token, over a temporary root.
-``test_slider_moves_the_digit`` opens a copy of notebooks/01_autoencoder.ipynb in Notebook 7 (quick mode,
-GENMODELS_QUICK=1; or, while that notebook has no latent_explorer cell, a small generated notebook that
-builds one on a tiny decoder), runs all cells, drags the first latent slider with the mouse and checks that
+``test_slider_moves_the_digit`` opens a copy of notebooks/01_autoencoder.ipynb in Notebook 7 (quick mode),
+runs all cells, drags the first latent slider with the mouse and checks that
 the digit's <img> bytes changed. ``test_shipped_weights_slider_responds_as_soon_as_it_appears`` opens each
-of the three notebooks in JupyterLab with its shipped weights (``USE_SHIPPED_WEIGHTS = True``) and drags the
+of the three notebooks in JupyterLab with its shipped weights (the kernels run with shipped weights on, as
+if ``USE_SHIPPED_WEIGHTS = True``) and drags the
 first slider the moment it appears: the digit must redraw. Both check that notebook 1's diagram loads, and
 save screenshots to tests/artifacts/. Skipped where Chromium or Playwright is missing. Uses the Chromium found
 on the system (never downloads a browser).
@@ -27,16 +27,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.utils import atomic_path
-from tools.run_notebook import replace_in_code
+from helpers.env import run_environment
+from tools.atomic import atomic_path
+from tools.chromium import ARGS as CHROMIUM_ARGS
+from tools.chromium import find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 REAL_NOTEBOOK = ROOT / "notebooks" / "01_autoencoder.ipynb"
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
-                 if p and os.path.exists(p)), None)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM = find_chromium()
 
 SERVER_START_S = 120   # generous: the CPU may be shared with other work
 RUN_ALL_S = 600        # quick-mode notebook 01 trains a little before the sliders appear
@@ -47,36 +46,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright 
                                       "(pip install playwright; the system Chromium is used, no browser download)")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium not found at /usr/bin/chromium or on PATH "
                                 "(Debian/Ubuntu: apt-get install chromium)")
-
-
-# ---- the notebook --------------------------------------------------------------------------
-def real_notebook_usable() -> bool:
-    """Notebook 01 exists and builds a latent explorer in a code cell."""
-    if not REAL_NOTEBOOK.exists():
-        return False
-    try:
-        nb = nbformat.read(REAL_NOTEBOOK, as_version=4)
-    except Exception:
-        return False
-    return any(c.cell_type == "code" and "latent_explorer(" in c.source for c in nb.cells)
-
-
-def generated_notebook() -> nbformat.NotebookNode:
-    """A two-cell notebook: a latent explorer on a hand-made decoder that blends two real digits
-    (z1 picks the blend, z2 the contrast), so the screenshot shows something digit-like."""
-    code = [
-        "import torch\nimport helpers\nfrom helpers.widgets import latent_explorer\n"
-        "images, labels = helpers.load_mnist('test')\n"
-        "a, b = images[0], images[1]  # two real digits, (1, 28, 28) each\n"
-        "def decode(z):  # (B, 2) -> (B, 1, 28, 28) in [0, 1]\n"
-        "    w = torch.sigmoid(z[:, 0]).view(-1, 1, 1, 1)\n"
-        "    blend = (1 - w) * a + w * b\n"
-        "    return blend.pow(torch.exp(-z[:, 1]).view(-1, 1, 1, 1)).clamp(0, 1)",
-        "latent_explorer(decode, 2)",
-    ]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in code])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nb
 
 
 # ---- server --------------------------------------------------------------------------------
@@ -105,10 +74,10 @@ FRONTENDS = {  # name: (python module that serves it, URL path of an open notebo
 
 @contextlib.contextmanager
 def jupyter_server(tmp_path: Path, frontend: str, notebook: Path, source: nbformat.NotebookNode | None = None,
-                   quick: bool = True, more: dict[str, nbformat.NotebookNode] | None = None):
+                   quick: bool = True, shipped: bool = False, more: dict[str, nbformat.NotebookNode] | None = None):
     """A Jupyter server (JupyterLab 4, or Notebook 7) over a temp root holding ``notebook`` (or ``source``
     saved under its name), the notebooks in ``more`` ({file name: notebook}) and the diagrams; yields
-    dict(base, token, notebook, url, log, real, frontend, url_of) where url_of(name) opens another notebook."""
+    dict(base, token, notebook, url, log, frontend, url_of) where url_of(name) opens another notebook."""
     module, url_path = FRONTENDS[frontend]
     if importlib.util.find_spec(module) is None:
         pytest.skip(f"the '{module}' package is not installed, so {frontend} cannot be checked")
@@ -135,11 +104,10 @@ def jupyter_server(tmp_path: Path, frontend: str, notebook: Path, source: nbform
 
     token = secrets.token_hex(24)
     port = free_port()
-    env = dict(os.environ, GENMODELS_QUICK="1" if quick else "0", JUPYTER_CONFIG_DIR=str(config),
+    env = dict(run_environment(quick=quick, shipped=shipped), JUPYTER_CONFIG_DIR=str(config),
                JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
                JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
                PYTHONUNBUFFERED="1")
-    env.pop("GENMODELS_WRITE_WEIGHTS", None)
     log_path = tmp_path / "jupyter.log"
     cmd = [sys.executable, "-m", module, "--no-browser", "--ServerApp.ip=127.0.0.1",
            f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
@@ -165,7 +133,7 @@ def jupyter_server(tmp_path: Path, frontend: str, notebook: Path, source: nbform
                                 f"{log_path.read_text()[-3000:]}")
                 time.sleep(0.5)
         yield {"base": base, "token": token, "notebook": name, "log": log_path, "frontend": frontend,
-               "url": f"{base}/{url_path}/{name}?token={token}", "real": name == REAL_NOTEBOOK.name,
+               "url": f"{base}/{url_path}/{name}?token={token}",
                # JupyterLab reopens the tabs of its last visit; a workspace of its own per notebook avoids that
                "url_of": lambda other: (f"{base}/lab/workspaces/{Path(other).stem}/tree/{other}?token={token}"
                                         if frontend == "jupyterlab" else f"{base}/{url_path}/{other}?token={token}")}
@@ -180,14 +148,9 @@ def jupyter_server(tmp_path: Path, frontend: str, notebook: Path, source: nbform
 
 @pytest.fixture(params=["notebook7"])  # JupyterLab runs the shipped-weights test below, on all three notebooks
 def lab(request, tmp_path):
-    """Notebook 01 in quick mode (or, while it has no latent explorer, a generated notebook) on a server."""
-    if real_notebook_usable():
-        with jupyter_server(tmp_path, request.param, REAL_NOTEBOOK) as server:
-            yield server
-    else:
-        with jupyter_server(tmp_path, request.param, ROOT / "notebooks" / "latent_explorer_check.ipynb",
-                            source=generated_notebook()) as server:
-            yield server
+    """Notebook 01 in quick mode on a server."""
+    with jupyter_server(tmp_path, request.param, REAL_NOTEBOOK) as server:
+        yield server
 
 
 @pytest.fixture
@@ -320,16 +283,14 @@ def test_slider_moves_the_digit(lab, page, capsys):
     pg = page
     try:
         open_and_run_all(lab, pg)
-        if lab["real"]:
-            check_diagram(pg, lab["frontend"])
+        check_diagram(pg, lab["frontend"])
 
         explorer = pg.locator(".genmodels-latent-explorer").first
         digit = explorer.locator("img.latent-explorer-image").first
         wait_for_widget(lab, pg, digit)
         handle = explorer.locator(".widget-slider .noUi-handle").first
         handle.wait_for(state="visible", timeout=RENDER_S * 1000)
-        if lab["real"]:
-            wait_kernel_idle(lab, RUN_ALL_S)  # later cells must not steal the kernel while we drag
+        wait_kernel_idle(lab, RUN_ALL_S)  # later cells must not steal the kernel while we drag
         readout = explorer.locator(".widget-slider .widget-readout").first
         explorer.scroll_into_view_if_needed()
 
@@ -343,8 +304,7 @@ def test_slider_moves_the_digit(lab, page, capsys):
 
         shot = save_png(explorer.screenshot(), f"latent_explorer_{lab['frontend']}.png")
         with capsys.disabled():
-            print(f"\nscreenshot of the latent explorer in {lab['frontend']} "
-                  f"({'notebook 01' if lab['real'] else 'generated notebook'}): {shot}")
+            print(f"\nscreenshot of the latent explorer in {lab['frontend']} (notebook 01): {shot}")
     except BaseException:
         try:
             path = save_png(pg.screenshot(full_page=True), f"latent_explorer_{lab['frontend']}_failure.png")
@@ -360,21 +320,12 @@ SHIPPED = [p for p in sorted((ROOT / "notebooks").glob("0*.ipynb")) if "USE_SHIP
 SHIPPED_RESPONSE_S = 1.0  # a dragged slider redraws within a second, even while the last cells still run
 
 
-def with_shipped_weights(path: Path) -> nbformat.NotebookNode:
-    """The notebook with its switch flipped to ``USE_SHIPPED_WEIGHTS = True``."""
-    nb = nbformat.read(path, as_version=4)
-    flips = replace_in_code(nb, "USE_SHIPPED_WEIGHTS = False", "USE_SHIPPED_WEIGHTS = True")
-    assert flips == 1, f"{path.name}: expected one `USE_SHIPPED_WEIGHTS = False` line, found {flips}"
-    return nb
-
-
 @pytest.fixture(scope="module")
 def shipped_lab(tmp_path_factory):
     """One JupyterLab over the three notebooks with their shipped weights switched on (full mode)."""
-    notebooks = {p.name: with_shipped_weights(p) for p in SHIPPED}
-    first = SHIPPED[0]
-    with jupyter_server(tmp_path_factory.mktemp("shipped"), "jupyterlab", first, source=notebooks.pop(first.name),
-                        quick=False, more=notebooks) as server:
+    notebooks = {p.name: nbformat.read(p, as_version=4) for p in SHIPPED[1:]}
+    with jupyter_server(tmp_path_factory.mktemp("shipped"), "jupyterlab", SHIPPED[0], quick=False, shipped=True,
+                        more=notebooks) as server:
         yield server
 
 

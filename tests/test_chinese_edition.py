@@ -46,6 +46,14 @@ def test_a_changed_english_cell_is_named():
     assert any(code["id"] in line for line in translate.problems(changed, translate.load(stem), stem))
 
 
+# Most often the English notebook was edited and saved (a switch left on, an exercise typed into a cell): the
+# Chinese twin is then right and the English notebook is what to put back. A maintainer changing the course
+# rebuilds the twin instead.
+CHANGED_ENGLISH = ("If you edited the English notebook (left USE_SHIPPED_WEIGHTS = True saved, say), undo that "
+                   "edit; if you are changing the course, rebuild the Chinese edition with `python -m tools.translate "
+                   "build` and run it again")
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_the_chinese_notebook_is_built_from_its_sources(stem):
     committed = translate.CHINESE / f"{stem}.ipynb"
@@ -55,8 +63,7 @@ def test_the_chinese_notebook_is_built_from_its_sources(stem):
     want = translate.sources(built)
     differ = [cid for (cid, _, a), (_, _, b) in zip(have, want) if a != b]
     assert len(have) == len(want) and not differ, (
-        f"notebooks/zh/{stem}.ipynb is out of date with its sources (cells {differ[:5]}): run "
-        f"`python -m tools.translate build`, then re-run it")
+        f"notebooks/zh/{stem}.ipynb does not match notebooks/{stem}.ipynb (cells {differ[:5]}). {CHANGED_ENGLISH}")
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -67,10 +74,10 @@ def test_chinese_code_is_the_english_code(stem):
     for e, c in pairs:
         en = "".join(e["source"]).replace(translate.SETTING_EN, translate.SETTING_ZH)
         assert translate.without_comments(en) == translate.without_comments("".join(c["source"])), (
-            f"{stem} cell {e['id']}: the Chinese code differs from the English code")
+            f"{stem} cell {e['id']}: the Chinese code differs from the English code. {CHANGED_ENGLISH}")
 
 
-def test_the_setting_is_the_only_code_difference():
+def test_the_language_setting_is_the_only_code_difference():
     for stem in STEMS:
         setting = [c for c in english(stem)["cells"] if translate.SETTING_EN in "".join(c["source"])]
         assert len(setting) == 1, f"{stem}: one cell sets LANGUAGE"
@@ -93,8 +100,9 @@ import warnings, matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+import helpers
 from helpers import plot, i18n
-plot.set_style("zh")
+helpers.setup("zh")
 fig, ax = plt.subplots(figsize=(5, 2.4))
 ax.plot([0, 1, 2], [2.0, 1.2, 1.0], label="training loss")
 ax.set(title="which digits do the generators draw?", xlabel="step")

@@ -10,7 +10,7 @@ import torch
 
 import helpers
 from helpers import data as hdata
-from helpers.utils import DATA_DIR_ENV
+from helpers.env import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import nbformat
 import torch
 
-from tools.run_notebook import run_notebook
 from tools import export_models
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,37 +42,11 @@ def test_generated_classes_load_the_shipped_weights():
     assert vae.decode(torch.zeros(3, 16)).shape == x.shape
 
 
-def _answer_code(nb, number: int) -> str:
-    """The runnable answer of notebook 1's exercise ``number``: the python block in the answer cell (tagged
-    ``answer``) that follows the question's cell (tagged ``exercise-N``)."""
-    question = next(i for i, c in enumerate(nb.cells) if f"exercise-{number}" in c.metadata.get("tags", []))
-    answer = nb.cells[question + 1]
-    assert "answer" in answer.metadata.get("tags", []), f"exercise {number}: no answer cell after the question"
-    return answer.source.split("```python\n", 1)[1].split("```", 1)[0]
-
-
-def test_notebook_1_exercises_do_not_break_the_other_notebooks(tmp_path, monkeypatch):
-    copy = tmp_path / "project"
-    shutil.copytree(ROOT / "helpers", copy / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "notebooks", copy / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    (copy / "data").symlink_to(ROOT / "data")  # quick mode writes nothing there
-    monkeypatch.setenv("PYTHONPATH", str(copy))  # the kernels import the copy's helpers
-    nb1 = copy / "notebooks" / NB1
-
-    # the learner pastes the answers of exercises 1 and 2 into new cells at the end and saves
-    nb = nbformat.read(nb1, as_version=4)
-    nb.cells += [nbformat.v4.new_code_cell(_answer_code(nb, n)) for n in (1, 2)]
-    nbformat.write(nb, nb1)
-    run_notebook(nb1, quick=True)  # raises on any error
-
-    # ... and then also edits the shared definition itself: a 16-number code, no ReLUs
-    nb = nbformat.read(nb1, as_version=4)
-    cell = next(c for c in nb.cells if "export" in c.metadata.get("tags", []))
-    edited = cell.source.replace("CODE_SIZE = 2", "CODE_SIZE = 16").replace(" nn.ReLU(),", "")
-    assert edited != cell.source and "ReLU" not in edited
-    cell.source = edited
-    nbformat.write(nb, nb1)
-
-    check = f"import helpers\nassert helpers.__file__.startswith({str(copy)!r}), helpers.__file__"
+def test_the_later_notebooks_do_not_depend_on_notebook_1_being_run_or_left_unedited():
+    """Notebooks 2 and 3 reuse notebook 1's model only through helpers.models (checked fresh above) and its shipped
+    weights: no code of theirs reads notebook 1, so a learner's edits there (its exercises) cannot break them."""
     for name in ("02_vae.ipynb", "03_gan.ipynb"):
-        run_notebook(copy / "notebooks" / name, quick=True, out=tmp_path / name, append=check)
+        nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        assert NB1 not in code and "01_autoencoder" not in code, name
+        assert "from helpers.models import" in code and "FCAutoencoder" in code, name

@@ -7,7 +7,8 @@ import torch
 
 import helpers
 from helpers import metrics
-from helpers.utils import read_metadata
+from helpers import env
+from helpers.checkpoints import read_metadata
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def test_classifier_weights_load_and_classify_well(test_set):
 
 
 def test_real_data_scores_far_better_than_blurred():
-    refs = metrics.reference_scores()
+    refs = metrics.reference_scores(metrics.DEFAULT_SAMPLES)
     real, blurred = refs[metrics.REAL_ROW], refs[metrics.BLURRED_ROW]
     assert real["samples"] == blurred["samples"] == 10_000
     assert real["fd"] * 10 < blurred["fd"]
@@ -37,12 +38,12 @@ def test_the_test_set_is_at_distance_zero_from_itself(test_set):
     assert metrics.score(test_set[0])["fd"] < 1e-2
     # other real digits are not at zero, yet well below the blurred reference
     other = metrics.score(helpers.load_mnist("train")[0][:10_000])["fd"]
-    assert 0.1 < other < metrics.reference_scores()[metrics.BLURRED_ROW]["fd"]
+    assert 0.1 < other < metrics.reference_scores(metrics.DEFAULT_SAMPLES)[metrics.BLURRED_ROW]["fd"]
 
 
 def test_noise_is_far_from_digits():
     noise = torch.rand(2000, 1, 28, 28, generator=torch.Generator().manual_seed(0))
-    assert metrics.score(noise)["fd"] > 10 * metrics.reference_scores()[metrics.BLURRED_ROW]["fd"]
+    assert metrics.score(noise)["fd"] > 10 * metrics.reference_scores(metrics.DEFAULT_SAMPLES)[metrics.BLURRED_ROW]["fd"]
 
 
 def test_small_sets_are_flagged_beside_the_10000_image_rows(test_set):
@@ -132,15 +133,15 @@ def test_scores_are_recorded_merged_and_atomic(tmp_path, monkeypatch, test_set, 
     path.write_text(json.dumps({"older": {"fd": 1.0}}))
     images = test_set[0]
 
-    monkeypatch.delenv("GENMODELS_WRITE_WEIGHTS", raising=False)
+    monkeypatch.delenv(env.WRITE_WEIGHTS_ENV, raising=False)
     metrics.evaluate(images[:100], name="not recorded")
     assert "not recorded" not in json.loads(path.read_text())
 
-    monkeypatch.setenv("GENMODELS_WRITE_WEIGHTS", "1")
+    monkeypatch.setenv(env.WRITE_WEIGHTS_ENV, "1")
     metrics.evaluate(images[:100], name="quick run")      # the test suite runs in quick mode
     assert "quick run" not in json.loads(path.read_text()), "a quick run must never replace a full run's scores"
 
-    monkeypatch.setenv("GENMODELS_QUICK", "0")                 # as in `make weights`: a full run
+    monkeypatch.setenv(env.QUICK_ENV, "0")                 # as in `make weights`: a full run
     first = metrics.evaluate(images[:100], name="m1")
     metrics.evaluate(images[100:300], name="m2")
     saved = json.loads(path.read_text())
@@ -200,7 +201,7 @@ def test_recorded_scores_are_shown_without_scoring_and_say_so(tmp_path, monkeypa
 def test_shipped_reference_rows_match_a_fresh_computation():
     # the recorded rows must come from the shipped classifier: retraining it without a full run fails here
     saved = metrics.recorded_scores()
-    fresh = metrics.reference_scores()
+    fresh = metrics.reference_scores(metrics.DEFAULT_SAMPLES)
     for name in (metrics.REAL_ROW, metrics.BLURRED_ROW):
         assert saved[name]["histogram"] == fresh[name]["histogram"]
         assert saved[name]["fd"] == pytest.approx(fresh[name]["fd"], rel=1e-3)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+import helpers
 from helpers import plot
 
 
@@ -148,9 +149,9 @@ def test_plot_manifold_rejects_bad_decoder():
         plot.plot_manifold(lambda z: torch.sigmoid(sixteen_d(z)).view(-1, 1, 28, 28), n=3)
 
 
-def test_set_style_leaves_no_figure_text_under_the_smallest_size():
+def test_setup_leaves_no_figure_text_under_the_smallest_size():
     with plt.rc_context():
-        plot.set_style()
+        helpers.setup()
         fig, axes = plt.subplots(1, 2)
         axes[0].plot([0, 1], label="a curve")
         axes[0].legend()
@@ -165,57 +166,6 @@ def test_set_style_leaves_no_figure_text_under_the_smallest_size():
     assert plt.rcParams["font.size"] == matplotlib.rcParamsDefault["font.size"]  # rc_context restored it
 
 
-def test_the_live_view_draws_nothing_outside_a_notebook():
-    view = plot.LiveView("training", total=10, seconds=0.0)
-    assert not view.due() and not view.due(final=True)
-    view.show(torch.rand(16, 1, 28, 28), {"loss": [1.0, 0.5]}, 2)  # a no-op: a script or test trains undisturbed
-
-
-def live_view(monkeypatch, seconds):
-    """A LiveView that believes it runs in a notebook, and the list of what it displayed."""
-    shown = []
-
-    class Handle:
-        def update(self, obj):
-            shown.append(("update", obj))
-
-    def display(obj, display_id):
-        assert display_id is True
-        shown.append(("display", obj))
-        return Handle()
-
-    monkeypatch.setattr("IPython.display.display", display)
-    monkeypatch.setattr(plot, "_in_a_notebook", lambda: True)
-    return plot.LiveView("demo", total=100, seconds=seconds), shown
-
-
-def test_the_live_view_redraws_one_picture_in_place(monkeypatch):
-    view, shown = live_view(monkeypatch, seconds=0.0)
-    figures_before = plt.get_fignums()
-    assert view.due()
-    view.show(torch.rand(24, 1, 28, 28), {"D loss": [1.0] * 50, "G loss": [0.5] * 50}, 50)
-    view.show(torch.rand(24, 1, 28, 28), {"D loss": [1.0] * 100, "G loss": [0.5] * 100}, 100)
-    assert [kind for kind, _ in shown] == ["display", "update"]  # one output, replaced: the last one stays
-    assert all(obj.data.startswith(b"\x89PNG") for _, obj in shown)
-    assert plt.get_fignums() == figures_before  # not a pyplot figure: the cell does not show it a second time
-
-
-def test_the_live_view_waits_between_redraws_but_always_draws_the_end(monkeypatch):
-    view, shown = live_view(monkeypatch, seconds=60.0)
-    assert not view.due()  # nothing to see at step 0: the first picture comes after `seconds`
-    assert view.due(final=True)
-    view.show(torch.rand(8, 1, 28, 28), {"loss": [0.3, 0.2]}, 2)
-    assert not view.due() and len(shown) == 1
-
-
-def test_the_live_view_says_what_is_wrong_with_its_images(monkeypatch):
-    view, _ = live_view(monkeypatch, seconds=0.0)
-    with pytest.raises(ValueError, match="images"):
-        view.show(torch.rand(8, 3, 28, 28), {"loss": [0.3]}, 1)  # colour images: not what the notebooks draw
-
-
-def test_the_live_view_clips_values_instead_of_stopping_the_training(monkeypatch):
-    """A model without its final sigmoid (notebook 1's exercise 2) overshoots [0, 1]: drawn clipped, no error."""
-    view, shown = live_view(monkeypatch, seconds=0.0)
-    view.show(torch.rand(8, 1, 28, 28) * 1.4 - 0.2, {"loss": [0.3]}, 1)
-    assert len(shown) == 1
+def test_show_images_says_what_nrow_is():
+    with pytest.raises(ValueError, match="nrow is the number of images per row"):
+        plot.show_images(torch.rand(4, 1, 28, 28), nrow=0)

@@ -61,10 +61,6 @@ def test_environment_yml_installs_the_project_and_cpu_pytorch():
     assert "pytorch-cpu" in text and "- -e ." in text
 
 
-def test_torch_lower_bound():
-    assert pyproject_requirements()["torch"] == ">=2.3"
-
-
 def test_shipped_mnist_matches_its_checksums():
     from helpers.data import MNIST_MD5
 

@@ -44,20 +44,23 @@ def printed(cell) -> str:
 
 
 def find_block(source: str) -> str:
-    start = source.index("try:\n    import helpers")
-    return source[start:source.index("    import helpers\n", start + 20)]
+    """The first cell's lines that find and import the course's helpers."""
+    lines = source.splitlines()
+    start = next(i for i, line in enumerate(lines) if "sys.path" in line)
+    return "\n".join(lines[start:start + 2])
 
 
 def test_every_notebook_finds_the_project_the_same_way():
     blocks = {p.name: find_block(first_code_cell(p)) for p in NOTEBOOKS}
     assert len(set(blocks.values())) == 1, f"the first code cells differ in how they find `helpers`: {list(blocks)}"
+    assert "import helpers" in next(iter(blocks.values()))
 
 
 def test_notebook_runs_from_another_working_directory(tmp_path):
     # a kernel started elsewhere (VS Code with the workspace root as its folder, a script): helpers is installed,
     # and the data must be found through its location, not the current directory
     cells = cells_through_first_training(NOTEBOOKS[0])
-    nb = execute([*cells, "import os, helpers; print(os.getcwd()); print(helpers.utils.data_dir())"], cwd=tmp_path)
+    nb = execute([*cells, "import os, helpers; print(os.getcwd()); print(helpers.env.data_dir())"], cwd=tmp_path)
     where, data = printed(nb.cells[-1]).split()
     assert Path(where) == tmp_path
     assert Path(data) == ROOT / "data"
@@ -100,7 +103,7 @@ def test_notebook_runs_in_a_plain_python_after_the_colab_cell(tmp_path, plain_py
     work = tmp_path / "content"
     work.mkdir()
     cells = [cell, *cells_through_first_training(NOTEBOOKS[0]),
-             "import os, helpers; print(os.getcwd()); print(helpers.__file__); print(helpers.utils.data_dir())"]
+             "import os, helpers; print(os.getcwd()); print(helpers.__file__); print(helpers.env.data_dir())"]
     nb = execute(cells, cwd=work, kernel_name=plain_python)
     where, module, data = printed(nb.cells[-1]).split()
     project = work / "project"
@@ -114,7 +117,7 @@ def test_first_cell_says_what_to_run_when_helpers_cannot_be_found(tmp_path, plai
     with pytest.raises(Exception) as raised:
         execute([first_code_cell(NOTEBOOKS[0])], cwd=tmp_path, kernel_name=plain_python)
     message = str(raised.value)
-    assert "ModuleNotFoundError" in message and "pip install -e ." in message and "Colab cell" in message
+    assert "ModuleNotFoundError" in message and "open this notebook from the course's notebooks/ folder" in message
 
 
 def test_course_py_speaks_to_an_old_python():

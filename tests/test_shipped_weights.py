@@ -1,7 +1,7 @@
 """The shipped weights load into their notebooks' models and still score what their full run recorded.
 
-Each notebook is run in quick mode with its switch flipped to ``USE_SHIPPED_WEIGHTS = True`` (so
-nothing is trained and every model is read from ``data/weights/``); a cell appended to the run
+Each notebook is run in quick mode with shipped weights (``run_notebook(shipped=True)``, as if its switch were
+``USE_SHIPPED_WEIGHTS = True``: nothing is trained and every model is read from ``data/weights/``); a cell appended to the run
 saves ``generate(10000)``; the samples are scored here and compared with the scores its full run
 (``make weights``) recorded in ``data/weights/scores.json``.
 
@@ -57,8 +57,7 @@ def test_shipped_weights_reproduce_recorded_scores(path, tmp_path):
     recorded = metrics.recorded_scores()
     assert name in recorded, f"no recorded scores for {name!r}: regenerate with `make weights`"
     samples_file = tmp_path / "samples.safetensors"
-    run_notebook(path, quick=True, out=tmp_path / path.name, replace={SWITCH: "USE_SHIPPED_WEIGHTS = True"},
-                 append=PROBE.format(path=str(samples_file)))
+    run_notebook(path, quick=True, shipped=True, out=tmp_path / path.name, append=PROBE.format(path=str(samples_file)))
 
     from safetensors.torch import load_file
 

@@ -19,6 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from tools.chromium import ARGS as CHROMIUM_ARGS
+from tools.chromium import find_chromium
+
 from tools.diagrams import BLOCK
 from tools.diagrams import diagrams as diagrams_in_notebooks
 
@@ -28,7 +31,7 @@ CHINESE = sorted((ROOT / "notebooks").glob("zh/*.ipynb"))  # the Chinese edition
 PICTURE = re.compile(BLOCK.pattern.replace('<img src="figures/', '<img src="(?:\\.\\./)?figures/'), re.DOTALL)
 ARTIFACTS = ROOT / "tests" / "artifacts" / "static"
 ABSOLUTE = re.compile(r"(?<![\w.])(/(home|Users|root|work|tmp|private|var|opt)/[\w.-]+|[A-Z]:\\\\[\w.-]+)")
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and os.path.exists(p)), None)
+CHROMIUM = find_chromium()
 
 
 def _text(value) -> str:
@@ -126,7 +129,7 @@ def test_exported_html_in_a_browser_shows_pictures_not_reprs(path, tmp_path):
     shutil.copytree(ROOT / "notebooks" / "figures", tmp_path / "figures")  # relative paths, as beside the notebook
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(html.as_uri())
         page.wait_for_load_state("load")

@@ -1,28 +1,39 @@
 """Teaching cells behave the same when re-run, and a training cell stopped midway keeps a true history.
 
-The cells are taken from the committed notebooks by their cell id and run here against small stand-ins.
+The cells are taken from the committed notebooks by the name they define and run here against small stand-ins.
 """
 
+import ast
 import contextlib
 import io
 import json
-import math
-import time
 from pathlib import Path
 
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 import helpers
-from helpers import plot
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cell(notebook: str, cell_id: str) -> str:
+def defined_names(source: str) -> set[str]:
+    """The functions, classes and variables a cell's code defines at its top level."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+def cell(notebook: str, name: str) -> str:
+    """The source of the one code cell of ``notebook`` that defines ``name``."""
     nb = json.loads((ROOT / "notebooks" / notebook).read_text())
-    return "".join(next(c for c in nb["cells"] if c.get("id") == cell_id)["source"])
+    found = [c for c in nb["cells"] if c["cell_type"] == "code" and name in defined_names("".join(c["source"]))]
+    assert len(found) == 1, f"{notebook}: {len(found)} code cells define {name!r}, expected one"
+    return "".join(found[0]["source"])
 
 
 class StopAfter(nn.Module):
@@ -40,42 +51,43 @@ class StopAfter(nn.Module):
         return self.out(x + self.w)
 
 
-def run_training_cell(notebook, cell_id, call, **names):
-    namespace = {"torch": torch, "math": math, "time": time, "tqdm": tqdm, "helpers": helpers, "plot": plot,
-                 "device": "cpu",
-                 "train_images": torch.rand(64, 1, 28, 28), **names}
-    exec(cell(notebook, cell_id), namespace)
+def run_training_cell(notebook, name, call, **names):
+    namespace = {"torch": torch, "helpers": helpers, "device": "cpu", "train_images": torch.rand(64, 1, 28, 28),
+                 **names}
+    exec(cell(notebook, name), namespace)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         history = call(namespace)  # no KeyboardInterrupt escapes
     return history, out.getvalue()
 
 
-def test_an_interrupted_autoencoder_training_keeps_the_steps_it_did():
-    model = StopAfter(3)
+def test_an_autoencoder_training_stopped_in_its_first_epoch_keeps_the_steps_it_did():
+    model = StopAfter(3)                                   # 64 images in batches of 8: stopped in epoch 1 of 5
     history, printed = run_training_cell(
-        "01_autoencoder.ipynb", "83d74b65", lambda ns: ns["train_autoencoder"](model, 5, batch_size=8),
+        "01_autoencoder.ipynb", "train_autoencoder", lambda ns: ns["train_autoencoder"](model, 5, batch_size=8),
         reconstruction_loss=lambda x_hat, x: ((x_hat - x) ** 2).mean(), test_mse=lambda m: 0.0)
-    assert len(history["step"]) == 3 and "interrupted after 3 steps" in printed
+    assert len(history["step"]) == 3 and history["train"] == history["test"] == []
+    assert "stopped after 3 of 40 steps" in printed
 
 
 def test_an_interrupted_vae_training_keeps_the_steps_it_did():
     model = StopAfter(5, out=lambda x: (x, torch.zeros(len(x), 2), torch.zeros(len(x), 2)))  # (x_hat, mean, logvar)
     history, printed = run_training_cell(
-        "02_vae.ipynb", "9ebf53fc", lambda ns: ns["train_vae"](model, 5, "mse", batch_size=8),
+        "02_vae.ipynb", "train_vae", lambda ns: ns["train_vae"](model, 5, "mse", batch_size=8),
         vae_loss=lambda x, x_hat, mean, logvar, kind, beta: ((x_hat - x) ** 2).mean().repeat(3))
-    assert len(history["KL"]) == len(history["reconstruction"]) == 5 and "interrupted after 5 steps" in printed
+    assert len(history["KL"]) == len(history["reconstruction"]) == 5 and "stopped after 5 of 40 steps" in printed
 
 
 def test_an_interrupted_gan_training_keeps_the_steps_it_did():
     G = StopAfter(6, out=lambda z: torch.zeros(len(z), 1, 28, 28))  # the cell's own render() calls G too
     G.noise_dim = 8
     history, printed = run_training_cell(
-        "03_gan.ipynb", "e4530c68", lambda ns: ns["train_gan"](G, nn.Linear(1, 1), 10, batch_size=8, losses=(None, None))[0],
+        "03_gan.ipynb", "train_gan", lambda ns: ns["train_gan"](G, nn.Linear(1, 1), 10, batch_size=8, losses=(None, None)),
         real_data=torch.rand(64, 1, 28, 28), discriminator_step=lambda *a: (0.0, 0.5, 0.5),
         generator_step=lambda *a: 0.0, bce_d_loss=None, bce_g_loss=None, NOISE_DIM=8, to_image=lambda x: x)
     steps = len(history["loss_D"])
-    assert 0 < steps < 10 and f"interrupted after {steps} steps" in printed
+    assert 0 < steps < 10 and f"stopped after {steps} of 10 steps" in printed
+    assert len(history["snapshots"]) == len(history["snapshot_steps"])
 
 
 def test_the_reparameterisation_demo_shows_its_lesson_when_re_run():
@@ -83,6 +95,6 @@ def test_the_reparameterisation_demo_shows_its_lesson_when_re_run():
     namespace = {"torch": torch, "mean": torch.zeros(2), "logvar": torch.zeros(2)}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(cell("02_vae.ipynb", "60f65e59"), namespace)
+        exec(cell("02_vae.ipynb", "demo_mean"), namespace)
     lines = out.getvalue().splitlines()
     assert "requires_grad = False" in lines[0] and "requires_grad = True" in lines[1]

@@ -30,6 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tools.chromium import find_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r'<img src="figures/(?P<name>[\w-]+)\.png"[^>]*>\s*<details>.*?```mermaid\n(?P<source>.*?)```',
                    re.DOTALL)
@@ -47,8 +49,7 @@ def diagrams(root: Path = ROOT) -> list[tuple[str, str, str]]:
 
 def main() -> int:
     command = shlex.split(os.environ.get("MMDC", "npx --yes --package @mermaid-js/mermaid-cli mmdc"))
-    chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-                     if Path(p).exists()), None)
+    chromium = find_chromium()
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "puppeteer.json"
         config.write_text(json.dumps({"args": ["--no-sandbox"], **({"executablePath": chromium} if chromium else {})}))

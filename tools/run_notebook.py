@@ -4,9 +4,12 @@
     python -m tools.run_notebook --quick notebooks/01_autoencoder.ipynb   # quick mode
     python -m tools.run_notebook --out /tmp/x.ipynb notebooks/02_vae.ipynb
 
+    python -m tools.run_notebook --shipped --out /tmp/x.ipynb notebooks/03_gan.ipynb   # with shipped weights
+
 The outputs are written back atomically (to ``--out`` when given), so an interrupted run leaves
-the committed notebook as it was. ``make notebooks`` uses this with ``GENMODELS_WRITE_WEIGHTS=1``
-to regenerate the shipped weights from the notebooks' own code.
+the committed notebook as it was. ``make notebooks`` uses this with ``--write-weights`` to regenerate the
+shipped weights from the notebooks' own code. Every test and benchmark that runs a notebook calls
+:func:`run_notebook`; the modes reach the kernel as environment variables (:mod:`helpers.env`).
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ import time
 from pathlib import Path
 
 
-def run_notebook(path: str | os.PathLike, quick: bool = False, out: str | os.PathLike | None = None,
-                 timeout: int = 1200, replace: dict[str, str] | None = None, append: str | None = None) -> float:
+def run_notebook(path: str | os.PathLike, quick: bool = False, shipped: bool = False, out: str | os.PathLike | None = None,
+                 timeout: int = 1200, append: str | None = None, write_weights: bool = False) -> float:
     """Execute ``path`` with a fresh kernel (cwd = the notebook's folder) and save the result.
 
-    quick : run in quick mode (``GENMODELS_QUICK=1``); otherwise quick mode is switched off.
-    replace : text replacements applied to code cells before running (e.g. flipping
-        ``USE_SHIPPED_WEIGHTS = False`` to ``True``); each must match at least once.
+    quick : quick mode (``GENMODELS_QUICK=1``: a slice of MNIST, a few steps); otherwise a full run.
+    shipped : load the shipped weights instead of training (``GENMODELS_SHIPPED=1``, as if the notebook's
+        ``USE_SHIPPED_WEIGHTS`` were True); the notebook itself is not edited.
+    write_weights : a full run writes its weights and scores into ``data/weights/`` (``make notebooks``).
     append : source of one more code cell run after the notebook's own (e.g. to save samples
         from ``generate``); pass ``out`` too, to keep it out of the committed notebook.
     Returns the wall time in seconds. Raises ``nbclient.exceptions.CellExecutionError`` on an error.
@@ -32,28 +36,19 @@ def run_notebook(path: str | os.PathLike, quick: bool = False, out: str | os.Pat
     import nbformat
     from nbclient import NotebookClient
 
+    from helpers.env import run_environment
+
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    for old, new in (replace or {}).items():
-        if not replace_in_code(nb, old, new):
-            raise ValueError(f"{path.name}: no code cell contains {old!r}")
     if append is not None:
         nb.cells.append(nbformat.v4.new_code_cell(append))
-    saved = os.environ.get("GENMODELS_QUICK")
-    os.environ["GENMODELS_QUICK"] = "1" if quick else "0"
-    try:
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent.resolve())}})
-        start = time.perf_counter()
-        client.execute()
-        seconds = time.perf_counter() - start
-    finally:
-        if saved is None:
-            os.environ.pop("GENMODELS_QUICK", None)
-        else:
-            os.environ["GENMODELS_QUICK"] = saved
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent.resolve())}})
+    start = time.perf_counter()
+    client.execute(env=run_environment(quick=quick, shipped=shipped, write_weights=write_weights))
+    seconds = time.perf_counter() - start
     finish_progress_bars(nb)
-    from helpers.utils import atomic_path
+    from tools.atomic import atomic_path
 
     with atomic_path(Path(out) if out else path) as tmp:
         nbformat.write(nb, str(tmp))
@@ -69,16 +64,6 @@ def clear_run(nb: dict) -> dict:
         cell.get("metadata", {}).pop("execution", None)
     nb.get("metadata", {}).pop("widgets", None)
     return nb
-
-
-def replace_in_code(nb, old: str, new: str) -> int:
-    """Replace ``old`` by ``new`` in every code cell of ``nb`` (in place); returns how many cells changed."""
-    hits = 0
-    for cell in nb.cells:
-        if cell.cell_type == "code" and old in cell.source:
-            cell.source = cell.source.replace(old, new)
-            hits += 1
-    return hits
 
 
 def finish_progress_bars(nb) -> int:
@@ -114,9 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebook")
     parser.add_argument("--quick", action="store_true", help="run in quick mode")
+    parser.add_argument("--shipped", action="store_true", help="load the shipped weights instead of training")
+    parser.add_argument("--write-weights", action="store_true", help="a full run writes data/weights/ (make notebooks)")
     parser.add_argument("--out", help="write the executed notebook here instead of in place")
     args = parser.parse_args(argv)
-    seconds = run_notebook(args.notebook, quick=args.quick, out=args.out)
+    seconds = run_notebook(args.notebook, quick=args.quick, shipped=args.shipped, out=args.out,
+                           write_weights=args.write_weights)
     print(f"{args.notebook}: {'quick' if args.quick else 'full'} run in {seconds:.1f} s")
     return 0
 

@@ -145,7 +145,7 @@ def build(only: list[str] | None = None) -> list[Path]:
     """Write notebooks/zh/<stem>.ipynb for each English notebook. A committed twin whose code is unchanged keeps
     its outputs (so that a build after a change of text only does not wipe a full run's outputs); otherwise the
     notebook is written without outputs, to be run again."""
-    from helpers.utils import atomic_path
+    from tools.atomic import atomic_path
 
     written = []
     for stem in only or stems():

@@ -1,6 +1,6 @@
 """Can notebook 3's trained GAN score better by sampling differently? Three checks on the shipped generator.
 
-    .venv/bin/python -m benchmarks.gan_sampling
+    .venv/bin/python -m benchmarks.research.gan_sampling
 
 Notebook 3 is run with its shipped weights (``USE_SHIPPED_WEIGHTS = True``, quick mode: nothing is trained) and
 one cell appended that scores 10,000 samples of its moving-average generator ``G_avg`` with
@@ -13,7 +13,7 @@ one cell appended that scores 10,000 samples of its moving-average generator ``G
   themselves moving averages of the trained generator's; here they are recomputed for the averaged weights
   from 100 batches of 64 noise vectors, by ``torch.optim.swa_utils.update_bn`` (made for weight averages).
 
-Writes ``benchmarks/results/gan_sampling.md``.
+Writes ``benchmarks/research/results/gan_sampling.md``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import json
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "benchmarks" / "research" / "results"
 
 PROBE = r'''
 import copy as _copy, json as _json
@@ -67,17 +67,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "rows.json"
         run_notebook(ROOT / "notebooks" / "03_gan.ipynb", quick=True, out=Path(tmp) / "03_gan.ipynb",
-                     replace={"USE_SHIPPED_WEIGHTS = False": "USE_SHIPPED_WEIGHTS = True"},
+                     shipped=True,
                      append=PROBE.replace("OUT_PATH", repr(str(out))))
         rows = json.loads(out.read_text())
     lines = ["Notebook 3's shipped moving-average generator, 10,000 samples per row, scored by helpers.metrics "
-             "(`python -m benchmarks.gan_sampling`). Targets: confidence >= 0.95, coverage TV <= 0.06.", "",
+             "(`python -m benchmarks.research.gan_sampling`). Targets: confidence >= 0.95, coverage TV <= 0.06.", "",
              "| check | setting | FD | coverage TV | confidence |", "| --- | --- | --- | --- | --- |"]
     lines += [f"| {r['check']} | {r['setting']} | {r['fd']:.2f} | {r['coverage_tv']:.3f} | {r['confidence']:.4f} |"
               for r in rows]
     text = "\n".join(lines) + "\n"
     print(text)
-    from helpers.utils import atomic_path
+    from tools.atomic import atomic_path
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     with atomic_path(RESULTS / "gan_sampling.md") as tmp_path:

@@ -1,6 +1,6 @@
 """A budgeted search for notebook 3's GAN recipe.
 
-    .venv/bin/python -m benchmarks.gan_search --factor F [--budget 240] [--only "NAME;NAME"] [--seeds 0,1] [--steps N]
+    .venv/bin/python -m benchmarks.research.gan_search --factor F [--budget 240] [--only "NAME;NAME"] [--seeds 0,1] [--steps N]
 
 Every variant gets the same training budget in *reference-machine* seconds (the 2-core AVX2 laptop of
 ``../shared/tools/calib.py``). ``--factor`` converts: reference seconds = seconds here * factor (print it with
@@ -9,8 +9,8 @@ a short warm-up), so a cheap recipe gets more steps and an expensive one fewer. 
 samples are scored with ``helpers.metrics.score`` (Frechet distance, coverage, confidence), from the raw
 generator and, where the variant keeps one, from its moving-average (EMA) copy.
 
-Each finished run is appended to ``benchmarks/results/gan_search.jsonl`` and the whole table is rewritten
-to ``benchmarks/results/gan_search.md``, so the search can be run in parts.
+Each finished run is appended to ``benchmarks/research/results/gan_search.jsonl`` and the whole table is rewritten
+to ``benchmarks/research/results/gan_search.md``, so the search can be run in parts.
 """
 
 from __future__ import annotations
