@@ -16,7 +16,9 @@ factor row at the top, a median of three taken at the start, is there to read th
 The table is printed and written to ``benchmarks/results/latest.md`` and ``benchmarks/results/latest.json``.
 
 Options: ``--skip-tests`` (leave out the test-suite row), ``--only ROW[,ROW]`` with rows among
-``speed,notebooks,anchors,tests`` (for a partial run; the README shows a full one). The notebooks row also
+``speed,floor,notebooks,anchors,tests`` (for a partial run; the README shows a full one; ``floor`` compares each
+notebook's whole run with shipped weights with a fresh kernel that only imports torch, torchvision and
+matplotlib). The notebooks row also
 runs each notebook twice with its shipped weights and times "Run All" until the kernel is free, and
 measures what the live training view costs (``benchmarks/live_view.py``).
 """
@@ -123,6 +125,31 @@ with open({out!r}, "w") as _fh:
 '''
 
 
+BARE_KERNEL = "import torch, torchvision, matplotlib.pyplot"
+
+
+def floor_rows(workdir: Path, runs: int = 3) -> list[dict]:
+    """The shipped-weights runs against the floor: a fresh kernel that only imports torch, torchvision and
+    matplotlib. Both are whole runs of ``run_notebook`` (kernel start included), best of ``runs``, taken in turn in
+    this one call, so the machine's drift moves both alike; the ratio is what the table judges."""
+    import nbformat
+
+    from tools.run_notebook import run_notebook
+
+    bare_path = workdir / "bare_kernel.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BARE_KERNEL)]), bare_path)
+    bare = min(run_notebook(bare_path) for _ in range(runs))
+    rows = [{"row": f"floor: a fresh kernel that runs `{BARE_KERNEL}`", "value": f"{bare:.1f} s here (best of {runs})",
+             "target": ""}]
+    for name, (label, _) in NOTEBOOKS.items():
+        shipped = min(run_notebook(ROOT / "notebooks" / name, shipped=True, out=workdir / f"floor_{name}")
+                      for _ in range(runs))
+        rows.append({"row": f"{label}: shipped weights, whole run (kernel start included) / floor",
+                     "value": f"{shipped / bare:.2f} ({shipped:.1f} s / {bare:.1f} s here)", "target": "<= 1.3",
+                     "met": shipped / bare <= 1.3})
+    return rows
+
+
 def game_rows(workdir: Path) -> list[dict]:
     """Notebook 2b in full mode: its wall time, and the median redraw time of its stepper pressed twenty times
     (timed by a cell appended to the run, which writes the times to a file)."""
@@ -196,7 +223,7 @@ def fmt_scores(s: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-tests", action="store_true")
-    parser.add_argument("--only", default="speed,notebooks,anchors,tests")
+    parser.add_argument("--only", default="speed,floor,notebooks,anchors,tests")
     args = parser.parse_args(argv)
     parts = set(args.only.split(","))
     if args.skip_tests:
@@ -250,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
 
             rows += game_rows(Path(tmp))
         rows += live_view.rows()
+
+    if "floor" in parts:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows += floor_rows(Path(tmp))
 
     if "anchors" in parts:
         gen, info = anchors.examples_vae()

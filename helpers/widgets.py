@@ -410,6 +410,105 @@ class GameStepper(_Live):
         self._run(action)
 
 
+class SpotTheFake(_Live):
+    """Spot the fake: a grid of digits, half of them real and half drawn by a model, in a random order. The learner
+    marks the ones they take for generated and presses "reveal": each tile then says what it was, green where the
+    guess was right and red where it was wrong, and the status line keeps the score over the rounds played.
+
+    ``real``: real images ``(N, 1, 28, 28)`` in [0, 1] to pick from; ``generate(n)``: ``n`` generated images.
+    ``n`` tiles per round (even), ``columns`` per row; ``seed``: the rounds' sequence.
+    """
+
+    _tile = 84  # pixels per digit (3 x 28)
+    _still_note = "A live widget: run the notebook to play it; the picture is its first round, unrevealed."
+
+    def __init__(self, real, generate, n: int = 16, columns: int = 4, seed: int = 0):
+        super().__init__()
+        if isinstance(n, bool) or not isinstance(n, int) or n < 2 or n % 2:
+            raise ValueError(f"n: expected an even number of tiles >= 2 (half real, half generated), got {n!r}")
+        if not callable(generate):
+            raise TypeError(f"generate must be a function n -> n generated images (B, 1, 28, 28), got "
+                            f"{type(generate).__name__}")
+        self._real = check_images(real, "real", min_count=n // 2)
+        self._generate, self.n, self.columns = generate, n, columns
+        self._generator = torch.Generator().manual_seed(seed)
+        self.rounds = []  # per revealed round: (right, found, false alarms)
+        self.note, self.error = "", None
+        self.what = (f"Spot the fake: {n} digits, half real and half generated; mark the ones you think a model drew, "
+                     f"then reveal")
+        self._still_width = columns * (self._tile + 6)
+        self.status = widgets.HTML()
+        self.tiles = [_image(b"", self._tile) for _ in range(n)]
+        self.marks = [widgets.ToggleButton(description=tr("fake?"), layout=widgets.Layout(width=f"{self._tile}px"))
+                      for _ in range(n)]
+        cells = [widgets.VBox([tile, mark]) for tile, mark in zip(self.tiles, self.marks)]
+        grid = widgets.GridBox(cells, layout=widgets.Layout(
+            grid_template_columns=f"repeat({columns}, {self._tile + 6}px)", grid_gap="4px"))
+        self.reveal_button = widgets.Button(description=tr("reveal"), button_style="info")
+        self.reveal_button.on_click(lambda _: self.reveal())
+        self.new_button = widgets.Button(description=tr("new round"))
+        self.new_button.on_click(lambda _: self.new_round())
+        self.children = [grid, widgets.HBox([self.reveal_button, self.new_button]), self.status]
+        self.add_class("genmodels-spot-the-fake")
+        self._deal()  # a generate that fails, fails here, with its message, not on the first press
+
+    @property
+    def png(self) -> bytes:
+        """The round's grid as one picture (the still on a page without a kernel)."""
+        from torchvision.utils import make_grid
+
+        grid = make_grid(self._images, nrow=self.columns, padding=2, pad_value=1.0)[0]
+        return image_to_png(grid, 2)
+
+    def _deal(self) -> None:
+        half = self.n // 2
+        fakes = check_images(self._generate(half), f"generate({half})", min_count=half)[:half]
+        reals = self._real[torch.randperm(len(self._real), generator=self._generator)[:half]]
+        order = torch.randperm(self.n, generator=self._generator)
+        self._images = torch.cat([reals, fakes])[order]                    # (n, 1, 28, 28)
+        self.is_fake = (order >= half).tolist()                            # which tiles a model drew
+        for tile, mark, image in zip(self.tiles, self.marks, self._images):
+            tile.value = image_to_png(image, 3)
+            mark.value, mark.disabled, mark.button_style, mark.description = False, False, "", tr("fake?")
+        self.revealed = False
+        self.note = tr(f"Mark the {half} digits you think a model drew, then press reveal.")
+
+    def _run(self, action) -> None:
+        try:
+            action()
+            self.error = None
+        except Exception as err:  # shown in the widget: a button callback's traceback would be invisible
+            self.error = f"{type(err).__name__}: {err}"
+        self._show_status()
+
+    def new_round(self) -> None:
+        """Deal a new grid (the "new round" button)."""
+        self._run(self._deal)
+
+    def reveal(self) -> None:
+        """Say what each tile was and score the marks (the "reveal" button); a second press does nothing."""
+        def action():
+            if self.revealed:
+                return
+            marked = [m.value for m in self.marks]
+            for mark, fake, guess in zip(self.marks, self.is_fake, marked):
+                mark.disabled = True
+                mark.button_style = "success" if guess == fake else "danger"
+                mark.description = tr("generated") if fake else tr("real")
+            right = sum(g == f for g, f in zip(marked, self.is_fake))
+            found = sum(g and f for g, f in zip(marked, self.is_fake))
+            false_alarms = sum(g and not f for g, f in zip(marked, self.is_fake))
+            self.rounds.append((right, found, false_alarms))
+            total = sum(r for r, _, _ in self.rounds)
+            self.revealed = True
+            self.note = (tr(f"{right} of {self.n} right: you found {found} of {self.n // 2} generated digits and took "
+                            f"{false_alarms} real ones for generated.") + " " +
+                         tr(f"Rounds so far: {len(self.rounds)}, {total} of {len(self.rounds) * self.n} right "
+                            f"(guessing gets about half)."))
+        self._run(action)
+
+
 latent_explorer = LatentExplorer
 interpolation_explorer = InterpolationExplorer
 game_stepper = GameStepper
+spot_the_fake = SpotTheFake

@@ -356,3 +356,35 @@ def test_game_stepper_reports_errors_in_place():
         W.game_stepper(step=game.step, state=lambda: {**game.state(), "fake": torch.zeros(3, 3)})
     with pytest.raises(TypeError, match="step must be a function"):
         W.game_stepper(step=5, state=game.state)
+
+
+def test_spot_the_fake_deals_half_real_half_generated_and_scores_the_marks():
+    from helpers.widgets import SpotTheFake
+
+    real = torch.zeros(40, 1, 28, 28)                                     # real digits: black
+    game = SpotTheFake(real, lambda n: torch.ones(n, 1, 28, 28), n=8, columns=4, seed=1)   # generated: white
+    assert sum(game.is_fake) == 4 and len(game.tiles) == 8
+    assert all(bytes(t.value).startswith(b"\x89PNG") for t in game.tiles) and game.png.startswith(b"\x89PNG")
+    for mark, fake in zip(game.marks, game.is_fake):                     # mark every generated one, and one real
+        mark.value = fake
+    first_real = game.is_fake.index(False)
+    game.marks[first_real].value = True
+    game.reveal()
+    assert game.rounds == [(7, 4, 1)]
+    assert "7 of 8 right: you found 4 of 4 generated digits and took 1 real ones" in game.status.value
+    assert game.marks[first_real].button_style == "danger" and all(m.disabled for m in game.marks)
+    game.reveal()                                                         # a second press changes nothing
+    assert game.rounds == [(7, 4, 1)]
+    game.new_round()
+    assert not any(m.value or m.disabled for m in game.marks) and "Rounds so far" not in game.status.value
+
+
+def test_spot_the_fake_says_what_it_needs():
+    from helpers.widgets import SpotTheFake
+
+    with pytest.raises(ValueError, match="even number of tiles"):
+        SpotTheFake(torch.zeros(40, 1, 28, 28), lambda n: torch.ones(n, 1, 28, 28), n=7)
+    with pytest.raises(TypeError, match="generate must be a function"):
+        SpotTheFake(torch.zeros(40, 1, 28, 28), torch.ones(8, 1, 28, 28))
+    with pytest.raises(ValueError, match="tanh gives"):
+        SpotTheFake(torch.zeros(40, 1, 28, 28), lambda n: -torch.ones(n, 1, 28, 28))
