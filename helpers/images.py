@@ -13,7 +13,7 @@ def check_images(images, what: str = "images", min_count: int = 1) -> torch.Tens
     """
     if isinstance(images, (tuple, list)):
         if images and all(isinstance(t, torch.Tensor) for t in images) and len({t.shape for t in images}) == 1 \
-                and images[0].dim() in (2, 3):
+                and images[0].dim() in (2, 3) and tuple(images[0].shape[-2:]) == (28, 28):
             hint = "stack a list of images into one tensor first: torch.stack(images)"
         else:
             hint = "a VAE's encode returns (mean, logvar): decode a code, or pass the mean where codes are asked for"

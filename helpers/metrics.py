@@ -169,15 +169,16 @@ class ScoreTable:
 
     def __init__(self, rows: list[tuple[str, dict, bool]], recorded: bool = False) -> None:
         self.rows = rows
-        small = sorted({s["samples"] for _, s, _ in rows if s["samples"] < DEFAULT_SAMPLES})
+        # a row is small beside the reference rows' size (10,000; 1,000 in quick mode, where both shrink alike)
+        self.full = max([s["samples"] for _, s, ref in rows if ref] or [DEFAULT_SAMPLES])
+        small = sorted({s["samples"] for _, s, _ in rows if s["samples"] < self.full})
         self.note = self.NOTE + (self.RECORDED if recorded else "") + (
             f" WARNING: rows marked * score only {', '.join(map(str, small))} images. The Frechet distance of a "
             f"small set comes out too high (from a few images it means nothing), so compare it only with rows "
-            f"of {DEFAULT_SAMPLES:,} images like the reference rows." if small else "")
+            f"of {self.full:,} images like the reference rows." if small else "")
 
-    @staticmethod
-    def _cells(s: dict) -> list[str]:
-        star = "*" if s["samples"] < DEFAULT_SAMPLES else ""
+    def _cells(self, s: dict) -> list[str]:
+        star = "*" if s["samples"] < self.full else ""
         bars = "".join(" ▁▂▃▄▅▆▇█"[round(8 * c / max(max(s["histogram"]), 1))] for c in s["histogram"])
         return [f"{s['samples']:,}{star}", f"{s['fd']:.2f}{star}", f"{s['coverage_tv']:.3f}", f"{s['confidence']:.3f}", bars]
 

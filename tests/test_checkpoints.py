@@ -89,8 +89,10 @@ def test_load_shape_mismatch_names_model_file_cause_and_a_remedy_that_keeps_the_
 
 def test_load_key_mismatch(tmp_path):
     path = checkpoints.save_weights(nn.Sequential(nn.Linear(2, 2)), tmp_path / "seq.safetensors")
-    with pytest.raises(ValueError, match="missing from the file"):
+    with pytest.raises(ValueError, match="holds the weights of a Sequential, not of a Tiny"):
         helpers.load_weights(Tiny(), path)
+    with pytest.raises(ValueError, match="1.weight missing from the file"):
+        helpers.load_weights(nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2)), path)
 
 
 def test_load_missing_and_corrupt_files(tmp_path):

@@ -95,7 +95,7 @@ def test_a_ctrl_c_is_left_to_the_command_which_course_py_waits_for(tmp_path):
         proc = subprocess.Popen([sys.executable, "-c", parent], stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     try:
-        wait_for(lambda: "ready" in read(log), 30, "the command to start", log)
+        wait_for(lambda: "ready" in read(log).splitlines(), 30, "the command to start", log)  # its own line, not the echo
         os.killpg(proc.pid, signal.SIGINT)
         time.sleep(0.2)
         os.killpg(proc.pid, signal.SIGINT)
@@ -155,7 +155,8 @@ def test_course_py_lab_starts_jupyterlab_and_ctrl_c_asks_before_shutting_down(tm
         settings = urllib.request.Request(f"http://127.0.0.1:{port}/lab/api/settings/"
                                           f"@jupyterlab/notebook-extension:tracker", headers={"Authorization": f"token {token}"})
         with urllib.request.urlopen(settings, timeout=10) as reply:  # the course's defaults reached JupyterLab
-            assert json.loads(reply.read())["settings"]["windowingMode"] == "none"
+            schema = json.loads(reply.read())["schema"]
+        assert schema["properties"]["windowingMode"]["default"] == "none"  # overrides set the defaults
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
         wait_for(lambda: "Shut down this Jupyter server" in read(log) or proc.poll() is not None, 30,
                  "Jupyter's question", log)

@@ -46,7 +46,7 @@ def saved(tmp_path, model):
 
 def missing_data_dir(monkeypatch, tmp_path):
     monkeypatch.setenv(env.DATA_DIR_ENV, str(tmp_path / "dta"))
-    return helpers.load_mnist("test")
+    return helpers.weights_path("ae_fc")
 
 
 CASES = [  # (id, what the learner does, exception, words the message must contain)

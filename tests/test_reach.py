@@ -108,7 +108,7 @@ def test_notebook_runs_in_a_plain_python_after_the_colab_cell(tmp_path, plain_py
     where, module, data = printed(nb.cells[-1]).split()
     project = work / "project"
     assert Path(where) == project / "notebooks"
-    assert Path(module) == project / "helpers" / "__init__.py"
+    assert Path(module).resolve() == project / "helpers" / "__init__.py"
     assert Path(data) == project / "data"
     assert "ERROR" not in printed(nb.cells[0])
 
