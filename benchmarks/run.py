@@ -337,8 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     table = "\n".join(lines)
     print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    for path, text in [(RESULTS / "latest.md", table + "\n"),
-                       (RESULTS / "latest.json", json.dumps({"machine": machine, "rows": rows}, indent=1) + "\n")]:
+    stem = "latest" if args.only == parser.get_default("only") else "partial-" + "-".join(sorted(parts))
+    for path, text in [(RESULTS / f"{stem}.md", table + "\n"),   # a partial run leaves the full table as it is
+                       (RESULTS / f"{stem}.json", json.dumps({"machine": machine, "rows": rows}, indent=1) + "\n")]:
         with atomic_path(path) as tmp:
             tmp.write_text(text)
     return 0

@@ -116,3 +116,36 @@ def test_an_encode_that_fails_in_the_digit_box_says_so_in_the_widget():
                               2, encode=encode, images=images)
     explorer.index_box.value = 5                                   # what typing 5 into "digit #" does
     assert "encode failed on real digit #5" in explorer.status.value and "boom" in explorer.status.value
+
+
+def code_statistics():
+    """Notebook 1's code_statistics alone (its cell also trains the model, which this test does not need)."""
+    import ast
+
+    source = cell("01_autoencoder.ipynb", "code_statistics")
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == "code_statistics")
+    namespace = {"torch": torch}
+    exec(ast.get_source_segment(source, node), namespace)
+    return namespace["code_statistics"]
+
+
+@pytest.mark.parametrize("code_size", [1, 1000])
+def test_generate_works_for_a_code_of_any_size(code_size, monkeypatch):
+    """A learner who sets CODE_SIZE = 1 (or 1000) gets samples, not a Cholesky error: notebook 1's statistics
+    and its generate cell, on codes that fill only part of their space (as a 1000-number code does)."""
+    torch.manual_seed(0)
+    codes = torch.randn(5000, min(code_size, 128)) @ torch.randn(min(code_size, 128), code_size)  # rank <= 128
+    decoder = nn.Sequential(nn.Linear(code_size, 784), nn.Sigmoid(), nn.Unflatten(1, (1, 28, 28)))
+    monkeypatch.setattr(plot, "show_images", lambda images, **kwargs: images)
+    namespace = {"torch": torch, "helpers": helpers, "plot": plot, "device": "cpu", "CODE_SIZE": code_size,
+                 "fc_code_stats": code_statistics()(codes), "fc_model": type("M", (), {"decode": decoder})}
+    exec(cell("01_autoencoder.ipynb", "generate"), namespace)
+    assert namespace["generate"](4).shape == (4, 1, 28, 28)
+
+
+def test_a_2d_game_with_batches_of_no_points_says_so():
+    source = cell("02b_gan_game_2d.ipynb", "play").replace("BATCH_2D, LR_2D = 2, 256", "BATCH_2D, LR_2D = 2, 0")
+    namespace = {"torch": torch, "nn": nn}
+    exec(source, namespace)
+    with pytest.raises(ValueError, match="BATCH_2D = 0: a round needs at least one real and one generated point"):
+        namespace["play"](namespace["new_game"](), 1)
