@@ -494,7 +494,7 @@ class SpotTheFake(_Live):
             for mark, fake, guess in zip(self.marks, self.is_fake, marked):
                 mark.disabled = True
                 mark.button_style = "success" if guess == fake else "danger"
-                mark.description = tr("generated") if fake else tr("real")
+                mark.description = tr("fake") if fake else tr("real")   # short enough for the button
             right = sum(g == f for g, f in zip(marked, self.is_fake))
             found = sum(g and f for g, f in zip(marked, self.is_fake))
             false_alarms = sum(g and not f for g, f in zip(marked, self.is_fake))

@@ -388,7 +388,7 @@ def play_spot_the_fake(pg, notebook: Path) -> None:
         pg.wait_for_timeout(100)
     assert "of 16 right" in status.inner_text(), f"{notebook.name}: no score after 'reveal': {status.inner_text()!r}"
     labels = [marks.nth(k).inner_text() for k in range(16)]
-    assert sorted(set(labels)) == ["generated", "real"] and labels.count("generated") == 8, labels
+    assert sorted(set(labels)) == ["fake", "real"] and labels.count("fake") == 8, labels
     save_png(game.screenshot(), f"spot_the_fake_{notebook.stem}.png")
 
 
