@@ -1,4 +1,4 @@
-"""What the live view costs: each notebook's training function with ``live=False`` and ``live=True``, same run.
+"""What the live view costs: each notebook's training function with the view off (as outside a notebook) and on.
 
     .venv/bin/python -m benchmarks.live_view          (also a part of ``make bench``)
 

@@ -1,6 +1,6 @@
 """The notebooks' figure text and widget labels in the reader's language: English, or Chinese (``"zh"``).
 
-One setting switches them: the first code cell of every notebook calls ``plot.set_style(LANGUAGE)``, and the
+One setting switches them: the first code cell of every notebook calls ``helpers.setup(LANGUAGE)``, and the
 Chinese edition (``notebooks/zh/``, built by ``python -m tools.translate build``) differs from the English
 notebooks only there, in ``LANGUAGE = "zh"``. The plotting code is the same in both: every text a figure draws
 (titles, axis labels, legends, captions) is looked up in ``i18n/zh/figures.json`` as it is drawn, and the
