@@ -70,7 +70,8 @@ class batches:
             idx = order[start:start + batch_size]
             yield tuple(t[idx] for t in tensors)
 
-    ``drop_last=True`` skips the last, smaller batch. Pass a ``torch.Generator().manual_seed(0)``
+    One tensor gives one tensor per batch, ``for x in batches(images)``; several give a tuple,
+    ``for x, y in batches(images, labels)``. ``drop_last=True`` skips the last, smaller batch. Pass a ``torch.Generator().manual_seed(0)``
     for a reproducible, different order each epoch.
     """
 
