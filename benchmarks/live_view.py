@@ -31,14 +31,10 @@ CASES = {
 
 def defines(cell, name: str) -> bool:
     """Whether a code cell defines ``name`` (a function, class or variable) at its top level."""
-    import ast
+    from tools.run_notebook import defined_names
 
-    for node in ast.parse(cell.source).body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
-            return True
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
-            return True
-    return False
+    return name in defined_names(cell.source)
+
 
 MEASURE = r'''
 import json as _json, time as _time

@@ -87,17 +87,20 @@ def _read(path: Path, what: str) -> dict[str, torch.Tensor]:
 
 
 def _load_into(model: nn.Module, state: dict[str, torch.Tensor], path: Path) -> None:
+    """Load the weights in ``state`` (a whole file's tensors: its history and kept tensors are left out) into
+    ``model``, or say why they do not fit it."""
     name = type(model).__name__
+    state = {k: v for k, v in state.items() if not k.startswith((HISTORY, KEPT))}
     expected = model.state_dict()
     problems = [f"{k}: file {tuple(state[k].shape)}, model {tuple(v.shape)}"
                 for k, v in expected.items() if k in state and state[k].shape != v.shape]
     problems += [f"{k} missing from the file" for k in expected if k not in state]
     problems += [f"{k} not in the model" for k in state if k not in expected]
-    saved_from = read_metadata(path).get("model", "")
-    if problems and saved_from and saved_from not in (name, "ModuleDict"):
-        raise ValueError(f"{path.name} holds the weights of a {saved_from}, not of a {name}: load it into a "
-                         f"{saved_from}, or pick the file of this model")
     if problems:
+        saved_from = read_metadata(path).get("model", "")
+        if saved_from and saved_from not in (name, "ModuleDict"):
+            raise ValueError(f"{path.name} holds the weights of a {saved_from}, not of a {name}: load it into a "
+                             f"{saved_from}, or pick the file of this model")
         raise ValueError(
             f"{path.name} does not fit this {name} ({'; '.join(problems[:4])}{' ...' if len(problems) > 4 else ''}). "
             f"The file was saved from the course's definition of {name}, and the model the cell above created "
@@ -116,8 +119,7 @@ def load_weights(model: nn.Module, path: str | os.PathLike) -> nn.Module:
     if not isinstance(model, nn.Module):
         raise TypeError(f"load_weights expects a torch.nn.Module, got {type(model).__name__}")
     path = Path(path)
-    state = _read(path, type(model).__name__)
-    _load_into(model, {k: v for k, v in state.items() if not k.startswith((HISTORY, KEPT))}, path)
+    _load_into(model, _read(path, type(model).__name__), path)
     return model
 
 
@@ -141,7 +143,7 @@ def load_run(name: str, model: nn.Module | None = None) -> tuple[dict, dict[str,
     path = weights_path(name)
     state = _read(path, name if model is None else type(model).__name__)
     if model is not None:
-        _load_into(model, {k: v for k, v in state.items() if not k.startswith((HISTORY, KEPT))}, path)
+        _load_into(model, state, path)
     history = json.loads(read_metadata(path).get("history", "{}"))
     history.update({k[len(HISTORY):]: v for k, v in state.items() if k.startswith(HISTORY)})
     kept = {k[len(KEPT):]: v for k, v in state.items() if k.startswith(KEPT)}

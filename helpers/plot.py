@@ -13,7 +13,6 @@ import numpy as np
 import torch
 from torchvision.utils import make_grid
 
-
 from .images import check_images
 
 # Text sizes in points for the notebooks' figures, chosen to stay readable on a classroom projector:

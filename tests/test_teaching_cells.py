@@ -3,7 +3,6 @@
 The cells are taken from the committed notebooks by the name they define and run here against small stand-ins.
 """
 
-import ast
 import contextlib
 import io
 import json
@@ -13,19 +12,9 @@ import torch
 from torch import nn
 
 import helpers
+from tools.run_notebook import defined_names
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def defined_names(source: str) -> set[str]:
-    """The functions, classes and variables a cell's code defines at its top level."""
-    names = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    return names
 
 
 def cell(notebook: str, name: str) -> str:

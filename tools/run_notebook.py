@@ -55,6 +55,20 @@ def run_notebook(path: str | os.PathLike, quick: bool = False, shipped: bool = F
     return seconds
 
 
+def defined_names(source: str) -> set[str]:
+    """The functions, classes and variables a code cell defines at its top level: how tests and benchmarks find
+    the cell they need (by what it defines, which survives edits around it, not by its id)."""
+    import ast
+
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
 def clear_run(nb: dict) -> dict:
     """Take out of ``nb`` (a notebook as loaded from JSON), in place, what running it added: outputs, execution
     counts, the cells' timing stamps and the saved widget state. Returns ``nb``."""
