@@ -7,6 +7,8 @@ any kernel, and kernels inherit it.
 
 import os
 
+import torch
+
 from helpers.env import QUICK_ENV, SHIPPED_ENV, WRITE_WEIGHTS_ENV
 
 os.environ[QUICK_ENV] = "1"
@@ -15,6 +17,13 @@ os.environ.pop(WRITE_WEIGHTS_ENV, None)
 os.environ.pop(SHIPPED_ENV, None)
 # Headless matplotlib for the unit tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The suite runs two workers side by side (``-n 2``), each starting kernels. Two processes that each use every core
+# for PyTorch's threads make each other wait (on 2 cores a quick notebook ran about five times slower than alone),
+# so every worker, and every kernel it starts, gets its share of the cores; a setting of the caller's own is kept.
+THREADS = str(max(1, (os.cpu_count() or 2) // 2))
+for _variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, THREADS)
+torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))  # this worker's own tensors (helpers has imported torch)
 
 # The Chinese notebooks with shipped weights run in tests/test_shipped_weights.py (their code is the English
 # code, token for token: tests/test_chinese_edition.py); nbval runs only the one that ships no weights, so each

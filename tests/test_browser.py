@@ -1,14 +1,15 @@
-"""The latent explorers in a real browser: JupyterLab 4 and Notebook 7, headless Chromium driven by Playwright.
+"""The latent explorers and the game in a real browser: JupyterLab 4 and Notebook 7, headless Chromium driven by
+Playwright.
 
 Each test starts a Jupyter server on a free localhost port with a random token, over a temporary root.
-``test_slider_moves_the_digit`` opens a copy of notebooks/01_autoencoder.ipynb in Notebook 7 (quick mode),
-runs all cells, drags the first latent slider with the mouse and checks that
-the digit's <img> bytes changed. ``test_shipped_weights_slider_responds_as_soon_as_it_appears`` opens each
-of the three notebooks in JupyterLab with its shipped weights (the kernels run with shipped weights on, as
-if ``USE_SHIPPED_WEIGHTS = True``) and drags the
-first slider the moment it appears: the digit must redraw. Both check that notebook 1's diagram loads, and
-save screenshots to tests/artifacts/. Skipped where Chromium or Playwright is missing. Uses the Chromium found
-on the system (never downloads a browser).
+``test_shipped_weights_slider_responds_as_soon_as_it_appears`` runs one server (kernels with shipped weights on, as
+if ``USE_SHIPPED_WEIGHTS = True``) over the three notebooks that ship weights: notebook 1 opens in Notebook 7, the
+other two in JupyterLab (the server runs both frontends). After "Run All" it drags the first latent slider with the
+mouse the moment it appears: its value must change and the digit's <img> bytes must change soon after; the
+notebook's structure diagram must load and notebook 3's spot-the-fake game must score a guess.
+``test_game_stepper_buttons_train_and_redraw`` runs notebook 2b in quick mode in JupyterLab and presses its
+buttons. Screenshots go to tests/artifacts/. Skipped where Chromium or Playwright is missing. Uses the Chromium
+found on the system (never downloads a browser).
 """
 
 import contextlib
@@ -38,7 +39,7 @@ REAL_NOTEBOOK = ROOT / "notebooks" / "01_autoencoder.ipynb"
 CHROMIUM = find_chromium()
 
 SERVER_START_S = 120   # generous: the CPU may be shared with other work
-RUN_ALL_S = 600        # quick-mode notebook 01 trains a little before the sliders appear
+RUN_ALL_S = 600        # quick-mode notebook 2b trains a little before its game appears
 RENDER_S = 120
 MOVE_S = 60
 
@@ -134,9 +135,11 @@ def jupyter_server(tmp_path: Path, frontend: str, notebook: Path, source: nbform
                 time.sleep(0.5)
         yield {"base": base, "token": token, "notebook": name, "log": log_path, "frontend": frontend,
                "url": f"{base}/{url_path}/{name}?token={token}",
-               # JupyterLab reopens the tabs of its last visit; a workspace of its own per notebook avoids that
-               "url_of": lambda other: (f"{base}/lab/workspaces/{Path(other).stem}/tree/{other}?token={token}"
-                                        if frontend == "jupyterlab" else f"{base}/{url_path}/{other}?token={token}")}
+               # JupyterLab reopens the tabs of its last visit; a workspace of its own per notebook avoids that.
+               # Either frontend opens any notebook: the server runs both extensions.
+               "url_of": lambda other, ui=frontend: (
+                   f"{base}/lab/workspaces/{Path(other).stem}/tree/{other}?token={token}" if ui == "jupyterlab"
+                   else f"{base}/{FRONTENDS[ui][1]}/{other}?token={token}")}
     finally:
         proc.terminate()  # the server shuts its kernels down on SIGTERM
         try:
@@ -144,13 +147,6 @@ def jupyter_server(tmp_path: Path, frontend: str, notebook: Path, source: nbform
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
             proc.wait(timeout=10)
-
-
-@pytest.fixture(params=["notebook7"])  # JupyterLab runs the shipped-weights test below, on all three notebooks
-def lab(request, tmp_path):
-    """Notebook 01 in quick mode on a server."""
-    with jupyter_server(tmp_path, request.param, REAL_NOTEBOOK) as server:
-        yield server
 
 
 @pytest.fixture
@@ -256,8 +252,8 @@ def drag_and_wait(pg, handle, digit, before_img: bytes, timeout: float) -> tuple
 
 
 def check_diagram(pg, frontend: str) -> None:
-    """Notebook 1's structure diagram is a picture with a relative path: it must load in this frontend too."""
-    diagram = pg.locator("img[src*='ae_structure']").first
+    """The notebook's structure diagram is a picture with a relative path: it must load in this frontend too."""
+    diagram = pg.locator("img[src*='_structure']").first
     diagram.scroll_into_view_if_needed()
     diagram.wait_for(state="visible", timeout=RENDER_S * 1000)
     pg.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=diagram.element_handle(),
@@ -265,9 +261,10 @@ def check_diagram(pg, frontend: str) -> None:
     save_png(diagram.screenshot(), f"diagram_{frontend}.png")
 
 
-def open_and_run_all(lab, pg, notebook: str | None = None) -> None:
-    """Open `notebook` (a file name; the server's own notebook if None), wait for its kernel, "Run All Cells"."""
-    pg.goto(lab["url_of"](notebook) if notebook else lab["url"])
+def open_and_run_all(lab, pg, notebook: str | None = None, frontend: str = "jupyterlab") -> None:
+    """Open `notebook` (a file name; the server's own notebook if None) in `frontend`, wait for its kernel, and
+    "Run All Cells"."""
+    pg.goto(lab["url_of"](notebook, frontend) if notebook else lab["url"])
     pg.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=SERVER_START_S * 1000)
     # a kernel-choice dialog appears only if the notebook names no known kernel: take the default
     dialog = pg.locator(".jp-Dialog .jp-mod-accept")
@@ -279,43 +276,6 @@ def open_and_run_all(lab, pg, notebook: str | None = None) -> None:
 
 
 # ---- the tests -----------------------------------------------------------------------------
-def test_slider_moves_the_digit(lab, page, capsys):
-    pg = page
-    try:
-        open_and_run_all(lab, pg)
-        check_diagram(pg, lab["frontend"])
-
-        explorer = pg.locator(".genmodels-latent-explorer").first
-        digit = explorer.locator("img.latent-explorer-image").first
-        wait_for_widget(lab, pg, digit)
-        handle = explorer.locator(".widget-slider .noUi-handle").first
-        handle.wait_for(state="visible", timeout=RENDER_S * 1000)
-        wait_kernel_idle(lab, RUN_ALL_S)  # later cells must not steal the kernel while we drag
-        readout = explorer.locator(".widget-slider .widget-readout").first
-        explorer.scroll_into_view_if_needed()
-
-        before_img, before_text = img_bytes(pg, digit), readout.inner_text()
-        assert before_img[:8] == b"\x89PNG\r\n\x1a\n", "the digit is not shown as a PNG"
-
-        after_img, _ = drag_and_wait(pg, handle, digit, before_img, MOVE_S)
-        assert readout.inner_text() != before_text, "dragging the slider did not change its value"
-        assert after_img != before_img, "the slider moved but the displayed digit did not change"
-        assert after_img[:8] == b"\x89PNG\r\n\x1a\n"
-
-        shot = save_png(explorer.screenshot(), f"latent_explorer_{lab['frontend']}.png")
-        with capsys.disabled():
-            print(f"\nscreenshot of the latent explorer in {lab['frontend']} (notebook 01): {shot}")
-    except BaseException:
-        try:
-            path = save_png(pg.screenshot(full_page=True), f"latent_explorer_{lab['frontend']}_failure.png")
-            errors = notebook_errors(pg)
-            print(f"failure screenshot: {path}\nnotebook error outputs: {errors[-3:]}")
-            print(f"server log tail:\n{lab['log'].read_text()[-2000:]}")
-        except Exception as exc:  # the page itself may be gone; keep the original failure
-            print(f"could not save a failure screenshot: {exc}")
-        raise
-
-
 SHIPPED = [p for p in sorted((ROOT / "notebooks").glob("0*.ipynb")) if "USE_SHIPPED_WEIGHTS = False" in p.read_text()]
 # A slider dragged the moment it appears redraws once the cells queued after it have run: with shipped weights
 # notebook 3's finale (the judge's verdict, the games) takes about 3 s alone on a 2-core machine, more while the
@@ -332,14 +292,18 @@ def shipped_lab(tmp_path_factory):
         yield server
 
 
-@pytest.mark.parametrize("notebook", SHIPPED, ids=[p.stem for p in SHIPPED])
+# Notebook 1 opens in Notebook 7, the others in JupyterLab: both frontends are checked, each notebook once.
+FRONTEND_OF = {p.name: "notebook7" if p == REAL_NOTEBOOK else "jupyterlab" for p in SHIPPED}
+
+
+@pytest.mark.parametrize("notebook", SHIPPED, ids=[f"{p.stem}-{FRONTEND_OF[p.name]}" for p in SHIPPED])
 def test_shipped_weights_slider_responds_as_soon_as_it_appears(notebook, shipped_lab, page, capsys):
-    """The classroom case: USE_SHIPPED_WEIGHTS = True, "Run All", and the first slider is dragged the moment it
-    appears. The digit must redraw while the rest of the notebook is still being run or soon after: nothing heavy
-    may keep the kernel busy after the slider sections."""
-    pg, lab = page, shipped_lab
+    """The classroom case: USE_SHIPPED_WEIGHTS = True, "Run All", and the first slider is dragged with the mouse the
+    moment it appears. Its value must change and the digit must redraw while the rest of the notebook is still being
+    run or soon after: nothing heavy may keep the kernel busy after the slider sections."""
+    pg, lab, frontend = page, shipped_lab, FRONTEND_OF[notebook.name]
     try:
-        open_and_run_all(lab, pg, notebook.name)
+        open_and_run_all(lab, pg, notebook.name, frontend)
         started = time.monotonic()
         explorer = pg.locator(".genmodels-latent-explorer").first
         digit = explorer.locator("img.latent-explorer-image").first
@@ -348,24 +312,27 @@ def test_shipped_weights_slider_responds_as_soon_as_it_appears(notebook, shipped
         handle.wait_for(state="visible", timeout=RENDER_S * 1000)
         appeared = time.monotonic() - started
         explorer.scroll_into_view_if_needed()
-        before = img_bytes(pg, digit)
+        readout = explorer.locator(".widget-slider .widget-readout").first
+        before, before_text = img_bytes(pg, digit), readout.inner_text()
+        assert before[:8] == b"\x89PNG\r\n\x1a\n", "the digit is not shown as a PNG"
         after, waited = drag_and_wait(pg, handle, digit, before, SHIPPED_RESPONSE_S)
-        shot = save_png(explorer.screenshot(), f"shipped_{notebook.stem}.png")
+        shot = save_png(explorer.screenshot(), f"shipped_{notebook.stem}_{frontend}.png")
         with capsys.disabled():
-            print(f"\n{notebook.name}, shipped weights: first slider {appeared:.1f} s after 'Run All', "
+            print(f"\n{notebook.name} in {frontend}, shipped weights: first slider {appeared:.1f} s after 'Run All', "
                   f"digit redrawn {waited:.2f} s after the drag; screenshot {shot}")
+        assert readout.inner_text() != before_text, "dragging the slider did not change its value"
         assert after != before, (f"{notebook.name}: the slider was dragged but the digit did not redraw within "
                                  f"{SHIPPED_RESPONSE_S} s: something after the slider section keeps the kernel busy")
         assert after[:8] == b"\x89PNG\r\n\x1a\n"
         wait_kernel_idle(lab, RUN_ALL_S, settle=1.0)
         assert not notebook_errors(pg), f"{notebook.name}: error outputs {notebook_errors(pg)[-2:]}"
-        if notebook == REAL_NOTEBOOK:
-            check_diagram(pg, "jupyterlab")
+        if pg.locator("img[src*='_structure']").count():
+            check_diagram(pg, frontend)
         if pg.locator(".genmodels-spot-the-fake").count():
             play_spot_the_fake(pg, notebook)
     except BaseException:
         try:
-            save_png(pg.screenshot(full_page=True), f"shipped_{notebook.stem}_failure.png")
+            save_png(pg.screenshot(full_page=True), f"shipped_{notebook.stem}_{frontend}_failure.png")
             print(f"server log tail:\n{lab['log'].read_text()[-2000:]}")
         except Exception as exc:
             print(f"could not save a failure screenshot: {exc}")

@@ -1,7 +1,8 @@
 """The notebooks open wherever learners are: from another working directory, and in a Python where the project is
 not installed, after the README's Colab cell (run here with a local copy of the repository as its address).
 
-Each run executes notebook 1 in quick mode from its first cell through its first training cell.
+Each run executes notebook 1 from its first cell through its first training cell, in quick mode with the shipped
+weights (what is checked is where the project, its data and its weights are found, not the training).
 """
 
 import ast
@@ -16,6 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from helpers.env import run_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -35,7 +38,8 @@ def cells_through_first_training(path: Path) -> list:
 def execute(cells, cwd: Path, kernel_name: str = "python3") -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c.source if hasattr(c, "source") else c)
                                          for c in cells])
-    NotebookClient(nb, timeout=600, kernel_name=kernel_name, resources={"metadata": {"path": str(cwd)}}).execute()
+    NotebookClient(nb, timeout=600, kernel_name=kernel_name, resources={"metadata": {"path": str(cwd)}}).execute(
+        env=run_environment(quick=True, shipped=True))
     return nb
 
 

@@ -25,6 +25,7 @@ def test_widget_tests_pass_under_ipywidgets_7():
     version = subprocess.run([sys.executable, "-c", "import ipywidgets; print(ipywidgets.__version__)"], env=env,
                              capture_output=True, text=True, check=True).stdout.strip()
     assert version.startswith("7.7."), f"the subprocess imported ipywidgets {version}, not 7.7"
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_widgets.py"],
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+                          "tests/test_widgets.py"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, f"widget tests under ipywidgets {version}:\n{run.stdout[-3000:]}\n{run.stderr[-2000:]}"
