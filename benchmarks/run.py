@@ -117,7 +117,7 @@ def shipped_seconds(name: str, workdir: Path, runs: int = 2) -> tuple[float, flo
 STEPPER_PROBE = r'''
 import json as _json
 _game = new_game(seed=0)
-_stepper = widgets.game_stepper(step=lambda n: play(_game, n), state=lambda: game_state(_game))
+_stepper = widgets.GameStepper(step=lambda n: play(_game, n), state=lambda: game_state(_game))
 for _ in range(20):
     _stepper.advance(1)
 with open({out!r}, "w") as _fh:

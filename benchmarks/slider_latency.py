@@ -18,7 +18,7 @@ import time
 import torch
 from torch import nn
 
-from helpers.widgets import InterpolationExplorer, LatentExplorer, latent_explorer
+from helpers.widgets import InterpolationExplorer, LatentExplorer
 
 
 def measure_latency(widget_or_decode, code_size: int | None = None, *, n: int = 300,
@@ -40,7 +40,7 @@ def measure_latency(widget_or_decode, code_size: int | None = None, *, n: int = 
     elif callable(widget_or_decode):
         if code_size is None:
             raise ValueError("measure_latency needs code_size when given a decode function")
-        widget = latent_explorer(widget_or_decode, code_size)
+        widget = LatentExplorer(widget_or_decode, code_size)
     else:
         raise TypeError(f"expected a LatentExplorer, an InterpolationExplorer or a decode function, "
                         f"got {type(widget_or_decode).__name__}")

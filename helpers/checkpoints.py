@@ -158,14 +158,15 @@ def trained(name: str, model: nn.Module | None, *, shipped: bool, train: Callabl
     history and the kept tensors recorded by the full run that wrote it. Otherwise call ``train()``, which trains
     ``model`` in place and returns its history (a dict: lists and numbers, and tensors such as a film strip),
     then ``keep()`` (optional), which returns tensors worth keeping from the trained model (code statistics, say).
-    A full run started with ``GENMODELS_WRITE_WEIGHTS=1`` saves all of it into the file. ``model=None``: a run
-    whose weights are not kept, only its history and kept tensors.
+    A full run started with ``GENMODELS_WRITE_WEIGHTS=1`` saves all of it into the file; with
+    ``GENMODELS_TRAIN_ALL=1`` too it trains even where ``shipped`` is on (``make extra-runs``). ``model=None``: a
+    run whose weights are not kept, only its history and kept tensors.
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"trained: the run's name must be a file name such as 'ae_fc', got {name!r}")
     if model is not None and not isinstance(model, nn.Module):
         raise TypeError(f"trained: expected a torch.nn.Module (or None) as the model, got {type(model).__name__}")
-    if env.uses_shipped(shipped):
+    if env.uses_shipped(shipped) and not env.trains_all():
         history, kept = load_run(name, model)
         took = f", trained in {history['seconds']:.0f} s" if isinstance(history.get("seconds"), (int, float)) else ""
         print(f"loaded {name}.safetensors (the shipped run{took})")

@@ -15,6 +15,9 @@ QUICK_ENV = "GENMODELS_QUICK"
 SHIPPED_ENV = "GENMODELS_SHIPPED"
 #: ``GENMODELS_WRITE_WEIGHTS=1``: a full run writes its weights to ``data/weights/`` (``make notebooks``).
 WRITE_WEIGHTS_ENV = "GENMODELS_WRITE_WEIGHTS"
+#: ``GENMODELS_TRAIN_ALL=1``: a full run also trains the runs a notebook loads by default (notebook 3's extra runs,
+#: whose results ship), so that ``make extra-runs`` regenerates them from the notebook's own code.
+TRAIN_ALL_ENV = "GENMODELS_TRAIN_ALL"
 #: Where the project's ``data/`` folder is, when not beside ``helpers/``.
 DATA_DIR_ENV = "GENMODELS_DATA_DIR"
 
@@ -39,15 +42,23 @@ def uses_shipped(switch: bool) -> bool:
     return bool(switch) or _flag(SHIPPED_ENV)
 
 
+def trains_all() -> bool:
+    """True when every run is trained, the ones a notebook loads by default included (``GENMODELS_TRAIN_ALL=1``);
+    never in quick mode or with shipped weights on."""
+    return _flag(TRAIN_ALL_ENV) and not is_quick() and not _flag(SHIPPED_ENV)
+
+
 def writes_weights() -> bool:
     """True when a full run writes its weights and scores into ``data/weights/`` (``GENMODELS_WRITE_WEIGHTS=1``);
     always False in quick mode, so a quick run never replaces the shipped files."""
     return _flag(WRITE_WEIGHTS_ENV) and not is_quick()
 
 
-def run_environment(quick: bool, shipped: bool = False, write_weights: bool = False) -> dict[str, str]:
-    """``os.environ`` with the three switches set as given: the environment to start a notebook's kernel in."""
+def run_environment(quick: bool, shipped: bool = False, write_weights: bool = False,
+                    train_all: bool = False) -> dict[str, str]:
+    """``os.environ`` with the four switches set as given: the environment to start a notebook's kernel in."""
     env = dict(os.environ)
+    env[TRAIN_ALL_ENV] = "1" if train_all else "0"
     env[QUICK_ENV] = "1" if quick else "0"
     env[SHIPPED_ENV] = "1" if shipped else "0"
     env[WRITE_WEIGHTS_ENV] = "1" if write_weights else "0"

@@ -15,6 +15,9 @@ from torchvision.utils import make_grid
 
 from .images import check_images
 
+__all__ = ["REAL_COLOUR", "SMALLEST", "plot_curves", "plot_game", "plot_latent", "plot_manifold", "show_images",
+           "show_row"]  # what the notebooks call; the rest serves these
+
 # Text sizes in points for the notebooks' figures, chosen to stay readable on a classroom projector:
 # matplotlib's defaults are 10 pt for nearly everything, and captions and legends here used to be 8 pt.
 # Nothing in a figure is now smaller than 10 pt; titles 12 pt.

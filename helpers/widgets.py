@@ -1,6 +1,7 @@
-"""Latent-space sliders: ``latent_explorer`` (sliders over a code) and ``interpolation_explorer``
+"""Latent-space sliders: ``LatentExplorer`` (sliders over a code) and ``InterpolationExplorer``
 (one slider along the line between two codes); move a slider and the decoded digit is redrawn at once.
-And ``game_stepper``: buttons that train a GAN on 2-D points a few steps at a time and redraw the game.
+And ``GameStepper``: buttons that train a GAN on 2-D points a few steps at a time and redraw the game;
+``SpotTheFake``: a grid of real and generated digits to tell apart, scored on "reveal".
 
 ``decode`` maps CPU float32 codes ``(B, code_size)`` to images ``(B, 1, 28, 28)`` in [0, 1] (model in
 ``eval()`` mode); ``encode`` maps images to codes (for a VAE, the mean). Both are checked when the widget
@@ -25,6 +26,8 @@ from PIL import Image as PILImage
 
 from .i18n import tr
 from .images import check_images
+
+__all__ = ["GameStepper", "InterpolationExplorer", "LatentExplorer", "SpotTheFake"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # the MIME type under which a front end draws a live widget
 
@@ -508,7 +511,3 @@ class SpotTheFake(_Live):
         self._run(action)
 
 
-latent_explorer = LatentExplorer
-interpolation_explorer = InterpolationExplorer
-game_stepper = GameStepper
-spot_the_fake = SpotTheFake

@@ -9,12 +9,13 @@ import os
 
 import torch
 
-from helpers.env import QUICK_ENV, SHIPPED_ENV, WRITE_WEIGHTS_ENV
+from helpers.env import QUICK_ENV, SHIPPED_ENV, TRAIN_ALL_ENV, WRITE_WEIGHTS_ENV
 
 os.environ[QUICK_ENV] = "1"
 # Never let a test run overwrite the shipped weights, and train as the notebooks say unless a test asks otherwise.
 os.environ.pop(WRITE_WEIGHTS_ENV, None)
 os.environ.pop(SHIPPED_ENV, None)
+os.environ.pop(TRAIN_ALL_ENV, None)
 # Headless matplotlib for the unit tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
 # The suite runs two workers side by side (``-n 2``), each starting kernels. Two processes that each use every core

@@ -119,6 +119,7 @@ def weights_folder(tmp_path, monkeypatch):
     monkeypatch.setenv(env.QUICK_ENV, "0")
     monkeypatch.setenv(env.WRITE_WEIGHTS_ENV, "1")
     monkeypatch.setenv(env.SHIPPED_ENV, "0")
+    monkeypatch.setenv(env.TRAIN_ALL_ENV, "0")
     return tmp_path / "weights"
 
 
@@ -165,6 +166,19 @@ def test_the_shipped_switch_can_be_turned_on_from_outside(weights_folder, monkey
     called = []
     helpers.trained("tiny", Tiny(), shipped=False, train=lambda: called.append(1))
     assert not called
+
+
+def test_a_run_that_trains_everything_trains_what_is_loaded_by_default(weights_folder, monkeypatch):
+    model = Tiny()
+    helpers.trained("tiny", model, shipped=False, train=lambda: train_tiny(model))
+    monkeypatch.setenv(env.TRAIN_ALL_ENV, "1")                  # make extra-runs
+    again = Tiny()
+    history, _ = helpers.trained("tiny", again, shipped=True, train=lambda: {"loss": [9.0]})
+    assert history == {"loss": [9.0]}
+    assert helpers.load_run("tiny")[0] == {"loss": [9.0]}        # and the new run is what ships
+    monkeypatch.setenv(env.QUICK_ENV, "1")                      # never in quick mode
+    history, _ = helpers.trained("tiny", Tiny(), shipped=True, train=lambda: {"loss": [7.0]})
+    assert history == {"loss": [9.0]}
 
 
 @pytest.mark.parametrize("kwargs, message", [

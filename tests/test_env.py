@@ -65,9 +65,11 @@ def test_setup_reads_the_switches_and_says_what_it_set(monkeypatch, capsys):
         helpers.setup("fr")
 
 
-def test_run_environment_sets_all_three_switches():
+def test_run_environment_sets_all_four_switches():
     made = env.run_environment(quick=False, shipped=True)
-    assert (made[env.QUICK_ENV], made[env.SHIPPED_ENV], made[env.WRITE_WEIGHTS_ENV]) == ("0", "1", "0")
+    assert (made[env.QUICK_ENV], made[env.SHIPPED_ENV], made[env.WRITE_WEIGHTS_ENV], made[env.TRAIN_ALL_ENV]) == (
+        "0", "1", "0", "0")
+    assert env.run_environment(quick=False, write_weights=True, train_all=True)[env.TRAIN_ALL_ENV] == "1"
 
 
 def test_data_dir_override(monkeypatch, tmp_path):

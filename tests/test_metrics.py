@@ -46,6 +46,19 @@ def test_noise_is_far_from_digits():
     assert metrics.score(noise)["fd"] > 10 * metrics.reference_scores(metrics.DEFAULT_SAMPLES)[metrics.BLURRED_ROW]["fd"]
 
 
+def test_digit_counts_put_real_digits_under_their_digit_and_junk_under_no_digit(test_set):
+    images, labels = test_set
+    counts = metrics.digit_counts(images[:2000])
+    assert counts.shape == (11,) and counts.sum() == 2000
+    assert counts[metrics.NO_DIGIT] <= 40                             # about 1 in 100 real digits, by construction
+    assert (counts[:10] - torch.bincount(labels[:2000], minlength=10)).abs().max() <= 30
+    noise = torch.rand(200, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    assert metrics.digit_counts(noise)[metrics.NO_DIGIT] == 200     # the classifier alone files noise under digits
+    stripes = torch.zeros(100, 1, 28, 28)
+    stripes[..., ::3] = 1.0                                           # a texture, like a generator that lost
+    assert metrics.digit_counts(stripes)[metrics.NO_DIGIT] == 100
+
+
 def test_small_sets_are_flagged_beside_the_10000_image_rows(test_set):
     small = metrics.table({"fifty": metrics.score(test_set[0][:50])})
     assert "WARNING" in str(small) and "50*" in str(small) and "WARNING" in small._repr_html_()

@@ -55,7 +55,7 @@ def dec2():
 
 
 def test_sliders_redraw_exactly_the_decoded_digit(dec2):
-    w = W.latent_explorer(dec2, 2)
+    w = W.LatentExplorer(dec2, 2)
     assert len(w.sliders) == 2 and all(s.continuous_update for s in w.sliders)
     assert [s.description for s in w.sliders] == ["z1", "z2"]
     first_draw = torch.randn(2, generator=torch.Generator().manual_seed(0))  # no encoder: it opens on a draw
@@ -76,7 +76,7 @@ def test_sliders_redraw_exactly_the_decoded_digit(dec2):
 
 
 def test_set_values_decodes_once(dec2):
-    w = W.latent_explorer(dec2, 2)
+    w = W.LatentExplorer(dec2, 2)
     n = w.n_decodes
     w.set_values([0.5, -0.5])
     assert w.n_decodes == n + 1
@@ -88,7 +88,7 @@ def test_set_values_decodes_once(dec2):
 
 def test_large_code_gets_few_sliders_and_buttons_work():
     dec = TinyDecoder(32).eval()
-    w = W.latent_explorer(dec, 32, seed=3)
+    w = W.LatentExplorer(dec, 32, seed=3)
     assert len(w.sliders) == W.MAX_SLIDERS
     assert torch.equal(w.code(), torch.randn(32, generator=torch.Generator().manual_seed(3)))  # opens on a draw
 
@@ -115,14 +115,14 @@ def test_large_code_gets_few_sliders_and_buttons_work():
     w.random_button.click()
     assert not torch.equal(w.base, drawn)  # a second draw differs from the first
 
-    again = W.latent_explorer(dec, 32, seed=3)
+    again = W.LatentExplorer(dec, 32, seed=3)
     again.random_button.click()
     assert torch.equal(again.base, drawn)  # same seed, same sequence
 
 
 def test_n_sliders_on_a_small_code():
     dec = TinyDecoder(4).eval()
-    w = W.latent_explorer(dec, 4, n_sliders=2)
+    w = W.LatentExplorer(dec, 4, n_sliders=2)
     assert len(w.sliders) == 2
     w.sliders[1].value = 1.0
     expected = w.base.clone()
@@ -134,7 +134,7 @@ def test_start_from_a_real_digit(dec2):
     enc = TinyEncoder(2).eval()
     torch.manual_seed(5)
     images = torch.rand(6, 1, 28, 28)
-    w = W.latent_explorer(dec2, 2, encode=enc, images=images, limit=0.05)
+    w = W.LatentExplorer(dec2, 2, encode=enc, images=images, limit=0.05)
     with torch.no_grad():
         assert torch.allclose(w.code(), enc(images[:1])[0], atol=1e-6)  # opens on images[0]
 
@@ -163,7 +163,7 @@ def test_start_from_a_real_digit(dec2):
 
 def test_interpolation_endpoints_and_midpoint(dec2):
     a, b = torch.tensor([1.0, -2.0]), torch.tensor([[-0.5, 2.5]])  # (D,) and (1, D) both accepted
-    w = W.interpolation_explorer(dec2, a, b)
+    w = W.InterpolationExplorer(dec2, a, b)
     assert (w.t_slider.min, w.t_slider.max) == (0.0, 1.0) and w.t_slider.continuous_update
     assert torch.equal(w.code(), a)
     assert torch.equal(png_to_tensor(w.png), expected_pixels(dec2, a))
@@ -190,12 +190,12 @@ def test_image_to_png_scales_and_quantises():
 @pytest.mark.parametrize("code_size", [0, -3, 2.0, "2", True])
 def test_bad_code_size(dec2, code_size):
     with pytest.raises(ValueError, match="code_size must be a positive int"):
-        W.latent_explorer(dec2, code_size)
+        W.LatentExplorer(dec2, code_size)
 
 
 def test_decode_not_callable():
     with pytest.raises(TypeError, match="decode must be a function"):
-        W.latent_explorer(torch.zeros(3), 2)
+        W.LatentExplorer(torch.zeros(3), 2)
 
 
 @pytest.mark.parametrize("decode, exc, msg", [
@@ -207,17 +207,17 @@ def test_decode_not_callable():
 ])
 def test_bad_decoder_output_uses_the_shared_image_check(decode, exc, msg):
     with pytest.raises(exc, match="decode's output for a zero code: .*" + msg):
-        W.latent_explorer(decode, 2)
+        W.LatentExplorer(decode, 2)
 
 
 def test_decode_failures_name_their_likely_cause(dec2):
     with pytest.raises(ValueError, match=r"zero code \(shape \(1, 5\)\).*codes of length 5"):
-        W.latent_explorer(dec2, 5)
+        W.LatentExplorer(dec2, 5)
     in_training = nn.Sequential(nn.Linear(2, 784), nn.BatchNorm1d(784), nn.Sigmoid(), nn.Unflatten(1, (1, 28, 28)))
     with pytest.raises(ValueError, match="training mode.*model.eval"):
-        W.latent_explorer(in_training, 2)
+        W.LatentExplorer(in_training, 2)
     with pytest.raises(ValueError, match="run the cells above"):
-        W.latent_explorer(lambda z: undefined_model(z), 2)  # noqa: F821 - a cell run out of order
+        W.LatentExplorer(lambda z: undefined_model(z), 2)  # noqa: F821 - a cell run out of order
 
 
 def test_a_failure_or_nan_during_a_move_is_shown_in_the_widget():
@@ -228,7 +228,7 @@ def test_a_failure_or_nan_during_a_move_is_shown_in_the_widget():
             raise RuntimeError("the model was deleted")
         return torch.full((len(z), 1, 28, 28), float("nan") if broken["on"] else 0.5)
 
-    w = W.latent_explorer(decode, 2)
+    w = W.LatentExplorer(decode, 2)
     good = w.png
     broken["on"] = True
     w.sliders[0].value = 1.0
@@ -244,37 +244,37 @@ def test_a_failure_or_nan_during_a_move_is_shown_in_the_widget():
 def test_bad_images_and_encode(dec2):
     enc = TinyEncoder(2)
     with pytest.raises(ValueError, match=r"images: expected shape \(N, 1, 28, 28\), got \(4, 1, 3, 28\)"):
-        W.latent_explorer(dec2, 2, encode=enc, images=torch.rand(4, 3, 28))
+        W.LatentExplorer(dec2, 2, encode=enc, images=torch.rand(4, 3, 28))
     with pytest.raises(ValueError, match="needs both encode and images"):
-        W.latent_explorer(dec2, 2, encode=enc)
+        W.LatentExplorer(dec2, 2, encode=enc)
     with pytest.raises(ValueError, match=r"expected \(1, 2\), got \(1, 3\)"):
-        W.latent_explorer(dec2, 2, encode=TinyEncoder(3), images=torch.rand(4, 1, 28, 28))
+        W.LatentExplorer(dec2, 2, encode=TinyEncoder(3), images=torch.rand(4, 1, 28, 28))
     with pytest.raises(TypeError, match="tuple.*vae.encode"):
-        W.latent_explorer(dec2, 2, encode=lambda x: (enc(x), enc(x)), images=torch.rand(4, 1, 28, 28))
+        W.LatentExplorer(dec2, 2, encode=lambda x: (enc(x), enc(x)), images=torch.rand(4, 1, 28, 28))
 
 
 def test_bad_n_sliders_and_limit(dec2):
     with pytest.raises(ValueError, match="n_sliders must be an int from 1 to code_size=2, got 3"):
-        W.latent_explorer(dec2, 2, n_sliders=3)
+        W.LatentExplorer(dec2, 2, n_sliders=3)
     with pytest.raises(ValueError, match="limit must be a positive"):
-        W.latent_explorer(dec2, 2, limit=0)
+        W.LatentExplorer(dec2, 2, limit=0)
 
 
 def test_bad_interpolation_codes(dec2):
     with pytest.raises(ValueError, match=r"z_end has 3 numbers, expected 2"):
-        W.interpolation_explorer(dec2, torch.zeros(2), torch.zeros(3))
+        W.InterpolationExplorer(dec2, torch.zeros(2), torch.zeros(3))
     with pytest.raises(ValueError, match=r"z_start must be one code.*got \(4, 2\)"):
-        W.interpolation_explorer(dec2, torch.zeros(4, 2), torch.zeros(2))
+        W.InterpolationExplorer(dec2, torch.zeros(4, 2), torch.zeros(2))
     with pytest.raises(ValueError, match="z_start must be one code.*list"):
-        W.interpolation_explorer(dec2, [0.0, 0.0], torch.zeros(2))
+        W.InterpolationExplorer(dec2, [0.0, 0.0], torch.zeros(2))
     with pytest.raises(ValueError, match="NaN"):
-        W.interpolation_explorer(dec2, torch.tensor([float("nan"), 0.0]), torch.zeros(2))
+        W.InterpolationExplorer(dec2, torch.tensor([float("nan"), 0.0]), torch.zeros(2))
 
 
 def test_a_real_digits_code_is_shown_exactly_though_the_browser_rounds_the_sliders(dec2):
     enc = TinyEncoder(2)
     images = torch.rand(4, 1, 28, 28)
-    w = W.latent_explorer(dec2, 2, encode=enc, images=images, limit=3.0)
+    w = W.LatentExplorer(dec2, 2, encode=enc, images=images, limit=3.0)
     exact = enc(images[:1])[0].detach()
     for s in w.sliders:  # what a browser does: round the value it was given to the slider's step
         s.value = round(s.value / s.step) * s.step
@@ -284,7 +284,7 @@ def test_a_real_digits_code_is_shown_exactly_though_the_browser_rounds_the_slide
 
 
 def test_buttons_are_explained_and_a_random_draw_shows_no_real_digit(dec2):
-    w = W.latent_explorer(dec2, 2, encode=TinyEncoder(2), images=torch.rand(4, 1, 28, 28))
+    w = W.LatentExplorer(dec2, 2, encode=TinyEncoder(2), images=torch.rand(4, 1, 28, 28))
     assert "random draw: a new code from N(0, I)" in w.status.value and "digit #" in w.status.value
     assert w.real_label.value == "real digit #0"
     w.random_draw()
@@ -294,7 +294,7 @@ def test_buttons_are_explained_and_a_random_draw_shows_no_real_digit(dec2):
 
 
 def test_display_gives_the_live_widget_a_still_and_a_sentence(dec2, monkeypatch):
-    w = W.latent_explorer(dec2, 2)
+    w = W.LatentExplorer(dec2, 2)
     bundle = w._repr_mimebundle_()
     assert bundle[W.WIDGET_VIEW]["model_id"] == w.model_id  # what a front end with a kernel draws live
     assert base64.b64decode(bundle["image/png"]) == w.png     # what a static page shows instead
@@ -327,7 +327,7 @@ class PointGame:
 
 def test_game_stepper_buttons_train_redraw_and_reset():
     game = PointGame()
-    w = W.game_stepper(step=game.step, state=game.state, reset=game.reset)
+    w = W.GameStepper(step=game.step, state=game.state, reset=game.reset)
     one, hundred, reset = w.children[1].children
     assert [b.description for b in (one, hundred, reset)] == ["1 step", "100 steps", "reset"]
     first = w.png
@@ -344,18 +344,18 @@ def test_game_stepper_buttons_train_redraw_and_reset():
 
 def test_game_stepper_reports_errors_in_place():
     game = PointGame()
-    w = W.game_stepper(step=lambda n: 1 / 0, state=game.state)
+    w = W.GameStepper(step=lambda n: 1 / 0, state=game.state)
     before = w.png
     w.advance(1)
     assert "ZeroDivisionError" in w.status.value and w.png == before and w.steps_done == 0
     with pytest.raises(ValueError, match=r"state\(\) failed: KeyError"):
-        W.game_stepper(step=game.step, state=lambda: {}["real"])
+        W.GameStepper(step=game.step, state=lambda: {}["real"])
     with pytest.raises(ValueError, match=r"missing \['fake'\]"):
-        W.game_stepper(step=game.step, state=lambda: {"real": torch.zeros(3, 2), "limit": 3.0})
+        W.GameStepper(step=game.step, state=lambda: {"real": torch.zeros(3, 2), "limit": 3.0})
     with pytest.raises(ValueError, match=r"expected points \(N, 2\)"):
-        W.game_stepper(step=game.step, state=lambda: {**game.state(), "fake": torch.zeros(3, 3)})
+        W.GameStepper(step=game.step, state=lambda: {**game.state(), "fake": torch.zeros(3, 3)})
     with pytest.raises(TypeError, match="step must be a function"):
-        W.game_stepper(step=5, state=game.state)
+        W.GameStepper(step=5, state=game.state)
 
 
 def test_spot_the_fake_deals_half_real_half_generated_and_scores_the_marks():

@@ -5,6 +5,7 @@
     python -m tools.run_notebook --out /tmp/x.ipynb notebooks/02_vae.ipynb
 
     python -m tools.run_notebook --shipped --out /tmp/x.ipynb notebooks/03_gan.ipynb   # with shipped weights
+    python -m tools.run_notebook --write-weights --train-all --out /tmp/x.ipynb notebooks/03_gan.ipynb  # extra runs
 
 The outputs are written back atomically (to ``--out`` when given), so an interrupted run leaves
 the committed notebook as it was. ``make notebooks`` uses this with ``--write-weights`` to regenerate the
@@ -22,13 +23,15 @@ from pathlib import Path
 
 
 def run_notebook(path: str | os.PathLike, quick: bool = False, shipped: bool = False, out: str | os.PathLike | None = None,
-                 timeout: int = 1200, append: str | None = None, write_weights: bool = False) -> float:
+                 timeout: int = 1200, append: str | None = None, write_weights: bool = False,
+                 train_all: bool = False) -> float:
     """Execute ``path`` with a fresh kernel (cwd = the notebook's folder) and save the result.
 
     quick : quick mode (``GENMODELS_QUICK=1``: a slice of MNIST, a few steps); otherwise a full run.
     shipped : load the shipped weights instead of training (``GENMODELS_SHIPPED=1``, as if the notebook's
         ``USE_SHIPPED_WEIGHTS`` were True); the notebook itself is not edited.
     write_weights : a full run writes its weights and scores into ``data/weights/`` (``make notebooks``).
+    train_all : a full run trains even the runs the notebook loads by default (``make extra-runs``).
     append : source of one more code cell run after the notebook's own (e.g. to save samples
         from ``generate``); pass ``out`` too, to keep it out of the committed notebook.
     Returns the wall time in seconds. Raises ``nbclient.exceptions.CellExecutionError`` on an error.
@@ -45,7 +48,8 @@ def run_notebook(path: str | os.PathLike, quick: bool = False, shipped: bool = F
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     start = time.perf_counter()
-    client.execute(env=run_environment(quick=quick, shipped=shipped, write_weights=write_weights))
+    client.execute(env=run_environment(quick=quick, shipped=shipped, write_weights=write_weights,
+                                       train_all=train_all))
     seconds = time.perf_counter() - start
     finish_progress_bars(nb)
     from tools.atomic import atomic_path
@@ -115,10 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="run in quick mode")
     parser.add_argument("--shipped", action="store_true", help="load the shipped weights instead of training")
     parser.add_argument("--write-weights", action="store_true", help="a full run writes data/weights/ (make notebooks)")
+    parser.add_argument("--train-all", action="store_true",
+                        help="also train the runs the notebook loads by default (make extra-runs)")
     parser.add_argument("--out", help="write the executed notebook here instead of in place")
     args = parser.parse_args(argv)
     seconds = run_notebook(args.notebook, quick=args.quick, shipped=args.shipped, out=args.out,
-                           write_weights=args.write_weights)
+                           write_weights=args.write_weights, train_all=args.train_all)
     print(f"{args.notebook}: {'quick' if args.quick else 'full'} run in {seconds:.1f} s")
     return 0
 

@@ -201,6 +201,22 @@ VARIANTS.update({
 })
 
 
+# The ablation of notebook 3, section 4.3: from the source chapter's DCGAN as written (its two players, cross-entropy,
+# Adam at 3e-4) to the notebook's recipe, one choice added per rung. Every rung keeps a moving-average copy, which only
+# reads the weights and leaves the training as it is: a rung's "FD raw" is the run without averaging, its "FD EMA"
+# the same run with it, so the averaging step costs no run of its own.
+CHAPTER = dict(G=("chapter", {}), D=("chapter", {}), loss="bce", lr_g=3e-4, lr_d=3e-4, ema=0.995)
+LADDER = {
+    "ladder 0: the chapter's DCGAN": CHAPTER,
+    "ladder 1: + hinge loss": dict(CHAPTER, loss="hinge"),
+    "ladder 2: + lr 2e-3": dict(CHAPTER, loss="hinge", lr_g=2e-3, lr_d=2e-3),
+    "ladder 4: + minibatch std": dict(CHAPTER, loss="hinge", lr_g=2e-3, lr_d=2e-3, D=("chapter+", {})),
+    "ladder 5: + the notebook's generator": dict(CHAPTER, loss="hinge", lr_g=2e-3, lr_d=2e-3, D=("chapter+", {}),
+                                                 G=("conv", {"hidden": 512, "width": 48})),
+}
+VARIANTS.update(LADDER)
+
+
 def build(spec):
     v = {**BASE, **spec}
     gk, ga = v["G"]
