@@ -59,7 +59,7 @@ def candidate(ns: dict, name: str, steps: int) -> dict:
     ns["helpers"].seed_everything(0)
     if kind == "fc":
         G, D = ns["FCGenerator"](), ns["FCDiscriminator"]()
-    elif kind == "plain":                       # section 4.3's plain run: the chapter's sizes, cross-entropy, 3e-4
+    elif kind == "plain":                       # the chapter's sizes in this notebook's ConvGenerator, cross-entropy, 3e-4
         G, D = ns["ConvGenerator"](width=64, hidden=1024), ns["ConvDiscriminator"](minibatch_std=False)
         args.setdefault("batch_size", 64)
         args.setdefault("lr", 3e-4)
