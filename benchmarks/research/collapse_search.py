@@ -30,12 +30,12 @@ NOTEBOOK = ROOT / "notebooks" / "03_gan.ipynb"
 NEEDED = ["USE_SHIPPED_WEIGHTS", "real_data", "ConvDiscriminator", "ConvGenerator", "discriminator_step",
           "generator_step", "train_gan", "hinge_d_loss"]
 
-# name: (players, train_gan's arguments); the healthy runs are section 4.1's (FC) and 4.3's (the chapter's DCGAN, and
-# the notebook's DCGAN)
+# name: (players, train_gan's arguments); the healthy runs are section 4.1's (FC), 4.3's DCGAN, and the chapter's sizes
+# in this notebook's ConvGenerator (close to section 4.3's plain run, which uses the chapter's generator layer for layer)
 CANDIDATES = {
-    "the chapter's DCGAN, g_steps=5": ("plain", dict(g_steps=5)),
+    "the chapter's sizes in ConvGenerator, g_steps=5": ("plain", dict(g_steps=5)),
     "DCGAN, g_steps=5": ("dc", dict(g_steps=5)),
-    "the chapter's DCGAN, g_steps=5, lr 2e-3": ("plain", dict(g_steps=5, lr=2e-3)),
+    "the chapter's sizes in ConvGenerator, g_steps=5, lr 2e-3": ("plain", dict(g_steps=5, lr=2e-3)),
     "FC, g_steps=5 (the notebook's run)": ("fc", dict(lr=1e-3, g_steps=5)),
     "FC, g_steps=5, lr 2e-4": ("fc", dict(lr=2e-4, g_steps=5)),
     "FC, g_steps=3": ("fc", dict(lr=1e-3, g_steps=3)),
