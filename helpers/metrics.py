@@ -90,12 +90,22 @@ def load_classifier() -> MnistClassifier:
     return load_weights(MnistClassifier(), path).to(pick_device()).eval()
 
 
+def _features(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The classifier's features ``(N, 128)`` and predicted digits ``(N,)`` of ``images``, on the CPU."""
+    model = load_classifier()
+    device = next(model.parameters()).device
+    features, digits = [], []
+    with torch.inference_mode():
+        for i in range(0, len(images), _CHUNK):
+            f = model.body(images[i:i + _CHUNK].to(device))
+            features.append(f.cpu())
+            digits.append(model.head(f).argmax(1).cpu())
+    return torch.cat(features), torch.cat(digits)
+
+
 def classify(images: torch.Tensor) -> torch.Tensor:
     """Predicted digits: images ``(N, 1, 28, 28)`` in [0, 1] -> int64 ``(N,)`` in 0..9."""
-    images, model = check_images(images), load_classifier()
-    device = next(model.parameters()).device
-    with torch.inference_mode():
-        return torch.cat([model(images[i:i + _CHUNK].to(device)).argmax(1).cpu() for i in range(0, len(images), _CHUNK)])
+    return _features(check_images(images))[1]
 
 
 #: The last of :func:`digit_counts`' eleven bins: images that are no digit.
@@ -111,19 +121,6 @@ def _digit_centres() -> tuple[torch.Tensor, torch.Tensor]:
     distance = (features - centres[digits]).norm(dim=1)
     limits = torch.stack([torch.quantile(distance[digits == k], 0.99) for k in range(10)])
     return centres, limits
-
-
-def _features(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """The classifier's features ``(N, 128)`` and predicted digits ``(N,)`` of ``images``, on the CPU."""
-    model = load_classifier()
-    device = next(model.parameters()).device
-    features, digits = [], []
-    with torch.inference_mode():
-        for i in range(0, len(images), _CHUNK):
-            f = model.body(images[i:i + _CHUNK].to(device))
-            features.append(f.cpu())
-            digits.append(model.head(f).argmax(1).cpu())
-    return torch.cat(features), torch.cat(digits)
 
 
 def digit_counts(images: torch.Tensor) -> torch.Tensor:
