@@ -24,6 +24,7 @@ import ipywidgets as widgets
 import torch
 from PIL import Image as PILImage
 
+from . import site
 from .i18n import tr
 from .images import check_images
 
@@ -226,6 +227,7 @@ class LatentExplorer(_Explorer):
             self.start_from(0)  # the real digit shown and the sliders agree from the start
         else:
             self.random_draw()  # a typical code: the first of the seeded sequence of draws
+        site.record(self)  # only when the website is being built: what its page needs to play this widget
 
     def _encode_one(self, image: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
@@ -322,6 +324,7 @@ class InterpolationExplorer(_Explorer):
                            layout=widgets.Layout(align_items="center"))
         self.children = [row, self.t_slider, self.status]
         self.add_class("genmodels-interpolation-explorer")
+        site.record(self)
 
     def code(self) -> torch.Tensor:
         """The code now decoded: ``(1 - t) * z_start + t * z_end``, float32 ``(code_size,)``."""
@@ -372,6 +375,7 @@ class GameStepper(_Live):
             buttons.append(button)
         self.children = [self.image, widgets.HBox(buttons), self.status]
         self.add_class("genmodels-game-stepper")
+        site.record(self)
 
     def _draw(self) -> bytes:
         from .plot import plot_game
@@ -454,6 +458,7 @@ class SpotTheFake(_Live):
         self.children = [grid, widgets.HBox([self.reveal_button, self.new_button]), self.status]
         self.add_class("genmodels-spot-the-fake")
         self._deal()  # a generate that fails, fails here, with its message, not on the first press
+        site.record(self)
 
     @property
     def png(self) -> bytes:
