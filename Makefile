@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NOTEBOOKS := notebooks/01_autoencoder.ipynb notebooks/02_vae.ipynb notebooks/02b_gan_game_2d.ipynb notebooks/03_gan.ipynb
 
-.PHONY: setup lab test notebooks extra-runs weights models diagrams classifier bench student clean
+.PHONY: setup lab test notebooks extra-runs weights models diagrams classifier bench bench-site site student clean
 
 # course.py does the installing (the same two commands work without make: see the README);
 # make only adds the maintainer's targets below.
@@ -47,6 +47,12 @@ classifier: $(STAMP)           ## retrain the MNIST classifier behind the sample
 
 bench: $(STAMP)                ## the benchmark table (slow: runs every notebook in full mode)
 	$(BIN)/python -m benchmarks.run
+
+site:                          ## the course as a website in site/ (both editions, widgets live in the browser)
+	$(PYTHON) course.py site
+
+bench-site: $(STAMP)           ## the website's sizes and times: build, size, first load, slider redraws
+	$(BIN)/python -m benchmarks.site
 
 student:                       ## student copies of the notebooks in student/: no answers, no outputs
 	$(PYTHON) course.py student

@@ -4,6 +4,7 @@
     python3 course.py lab --no-browser --port 9999   # ... with JupyterLab's own options, passed on as they are
     python3 course.py test    # the same environment plus the test tools, then run the whole test suite
     python3 course.py student # for a teacher: student copies of the notebooks (no answers, no outputs) in student/
+    python3 course.py site    # the course as a website in site/, every widget live in the browser (tools/site/)
 
 On Windows type ``py course.py lab`` (the Python launcher). ``make lab`` and ``make test`` run these same two
 commands. Everything lands in the folder ``.venv`` next to this file; delete it to start again.
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 LAB_STAMP = VENV / ".lab-stamp"          # written after the notebooks' packages are installed
 TEST_STAMP = VENV / ".installed-stamp"   # ... and after the test tools are
+SITE_STAMP = VENV / ".site-stamp"        # ... and after what the website's build needs
 IPYWIDGETS7 = VENV / "ipywidgets7"       # Colab's ipywidgets, kept apart: tests/test_widgets_compat.py uses it
 
 
@@ -106,8 +108,9 @@ def write_lab_defaults(venv: Path = VENV) -> Path:
     return path
 
 
-def install(dev: bool) -> Path:
-    """Create .venv if needed and install the project (``dev``: with the test tools); its Python."""
+def install(dev: bool, site: bool = False) -> Path:
+    """Create .venv if needed and install the project (``dev``: with the test tools; ``site``: with what the
+    website's build needs); its Python. ``dev`` and ``site`` also fetch the site's browser libraries (once)."""
     python = venv_python()
     if not python.exists():
         run(sys.executable, "-m", "venv", VENV)
@@ -119,6 +122,11 @@ def install(dev: bool) -> Path:
     if dev and not fresh(TEST_STAMP):
         run(python, "-m", "pip", "install", "-e", ".[dev]")
         TEST_STAMP.touch()
+    if site and not dev and not fresh(SITE_STAMP):
+        run(python, "-m", "pip", "install", "-e", ".[site]")
+        SITE_STAMP.touch()
+    if dev or site:
+        run(python, "-m", "tools.site.npm")  # KaTeX and onnxruntime-web, as locked; nothing once they are here
     if dev and not IPYWIDGETS7.exists():
         run(python, "-m", "pip", "install", "--no-deps", "--target", IPYWIDGETS7, "ipywidgets==7.7.*",
             "ipython_genutils==0.2.*")
@@ -129,13 +137,14 @@ def main(argv: list) -> None:
     check_python()
     commands = {"lab": "open the notebooks in JupyterLab", "test": "run the test suite",
                 "student": "write student copies of the notebooks (no answers, no outputs) into student/",
+                "site": "build the course website into site/ (add --out DIR to build elsewhere)",
                 "setup": "only install (add --dev for the test tools)"}
     if not argv or argv[0] not in commands:
         sys.exit("usage: python3 course.py lab [JupyterLab's options] | test [pytest's options] | "
-                 "student [--out DIR] [--force] | setup [--dev]\n" +
+                 "student [--out DIR] [--force] | site [--out DIR] | setup [--dev]\n" +
                  "\n".join(f"  {name:6} {what}" for name, what in commands.items()))
     command, rest = argv[0], argv[1:]
-    python = install(dev=command == "test" or (command == "setup" and "--dev" in rest))
+    python = install(dev=command == "test" or (command == "setup" and "--dev" in rest), site=command == "site")
     if command == "lab":
         line = lab_command(python, rest, is_root())
         if line != lab_command(python, rest, False):
@@ -148,6 +157,8 @@ def main(argv: list) -> None:
         run(python, "-m", "pytest", *rest)
     elif command == "student":
         run(python, "-m", "tools.student", *rest)
+    elif command == "site":
+        run(python, "-m", "tools.site.build", *rest)
 
 
 if __name__ == "__main__":
