@@ -18,6 +18,9 @@ WRITE_WEIGHTS_ENV = "GENMODELS_WRITE_WEIGHTS"
 #: ``GENMODELS_TRAIN_ALL=1``: a full run also trains the runs a notebook loads by default (notebook 3's extra runs,
 #: whose results ship), so that ``make extra-runs`` regenerates them from the notebook's own code.
 TRAIN_ALL_ENV = "GENMODELS_TRAIN_ALL"
+#: ``GENMODELS_SITE_EXPORT=FOLDER``: each widget a notebook builds writes what the website needs into FOLDER
+#: (:mod:`helpers.site`; ``python3 course.py site`` sets it).
+SITE_EXPORT_ENV = "GENMODELS_SITE_EXPORT"
 #: Where the project's ``data/`` folder is, when not beside ``helpers/``.
 DATA_DIR_ENV = "GENMODELS_DATA_DIR"
 

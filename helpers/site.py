@@ -26,8 +26,8 @@ from pathlib import Path
 
 import torch
 
-#: ``GENMODELS_SITE_EXPORT=FOLDER``: each widget a notebook builds writes what the website needs into FOLDER.
-SITE_EXPORT_ENV = "GENMODELS_SITE_EXPORT"
+from .env import SITE_EXPORT_ENV
+
 REAL_DIGITS = 100      # real digits (and their codes) an explorer's "digit #" box can start from on the site
 POOL = 160             # real and generated digits each, for the site's spot-the-fake rounds
 GAME_STEPS = [*range(0, 20), *range(20, 200, 10), *range(200, 2001, 50)]   # the game's frames on the site

@@ -101,7 +101,7 @@ def test_data_is_found_from_the_working_folder_when_helpers_is_installed_elsewhe
 
 
 def test_the_switch_names_are_written_only_in_helpers_env():
-    names = [env.QUICK_ENV, env.SHIPPED_ENV, env.WRITE_WEIGHTS_ENV]
+    names = [env.QUICK_ENV, env.SHIPPED_ENV, env.WRITE_WEIGHTS_ENV, env.SITE_EXPORT_ENV]
     spelled = []
     for folder in ("helpers", "tools", "benchmarks", "tests", "notebooks"):
         for path in (ROOT / folder).rglob("*.py"):
