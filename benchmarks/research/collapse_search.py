@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 import nbformat
 import torch
 
+from helpers.env import SHIPPED_ENV
 from tools.run_notebook import defined_names
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +31,7 @@ NOTEBOOK = ROOT / "notebooks" / "03_gan.ipynb"
 # the cells to run, by a name each defines: the setup, the data, the players, the losses, the training loop
 NEEDED = ["USE_SHIPPED_WEIGHTS", "real_data", "ConvDiscriminator", "ConvGenerator", "discriminator_step",
           "generator_step", "train_gan", "hinge_d_loss"]
+SHIPPED_DC = ["FC_STEPS", "ChapterGenerator", "DC_STEPS"]   # ... and for "dc_shipped", the cells that load the DCGAN
 
 # name: (players, train_gan's arguments); the healthy runs are section 4.1's (FC), 4.3's DCGAN, and the chapter's sizes
 # in this notebook's ConvGenerator (close to section 4.3's plain run, which uses the chapter's generator layer for layer)
@@ -41,13 +44,19 @@ CANDIDATES = {
     "FC, g_steps=3": ("fc", dict(lr=1e-3, g_steps=3)),
     "FC, g_steps=10": ("fc", dict(lr=1e-3, g_steps=10)),
     "DCGAN, g_steps=5, cross-entropy": ("dc", dict(g_steps=5, losses="bce")),
+    # from the shipped, healthy DCGAN (section 4.3's G_dc and D_dc): the generator runs ahead of a judge that had
+    # caught up, so it starts from digits; "steps" are then the extra steps
+    "shipped DCGAN, then g_steps=10": ("dc_shipped", dict(g_steps=10)),
+    "shipped DCGAN, then the generator alone against its frozen judge": ("dc_shipped", dict(g_steps="all")),
 }
 
 
-def notebook_namespace() -> dict:
+def notebook_namespace(shipped_dc: bool = False) -> dict:
     cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
     namespace: dict = {}
-    for name in NEEDED:
+    if shipped_dc:
+        os.environ[SHIPPED_ENV] = "1"
+    for name in NEEDED + (SHIPPED_DC if shipped_dc else []):
         cell = next(c for c in cells if name in defined_names(c.source))
         exec(compile(cell.source, f"03_gan:{name}", "exec"), namespace)
     return namespace
@@ -57,7 +66,12 @@ def candidate(ns: dict, name: str, steps: int) -> dict:
     kind, args = CANDIDATES[name]
     args = dict(args)
     ns["helpers"].seed_everything(0)
-    if kind == "fc":
+    if kind == "dc_shipped":
+        G, D = ns["G_dc"], ns["D_dc"]
+        args.update(batch_size=64, lr=ns["DC_LR"], losses=(ns["hinge_d_loss"], ns["hinge_g_loss"]))
+        if args["g_steps"] == "all":                   # one discriminator step, then every step the generator's
+            args["g_steps"], steps = steps, 1
+    elif kind == "fc":
         G, D = ns["FCGenerator"](), ns["FCDiscriminator"]()
     elif kind == "plain":                       # the chapter's sizes in this notebook's ConvGenerator, cross-entropy, 3e-4
         G, D = ns["ConvGenerator"](width=64, hidden=1024), ns["ConvDiscriminator"](minibatch_std=False)
@@ -113,7 +127,7 @@ def main(argv=None) -> None:
     unknown = [n for n in names if n not in CANDIDATES]
     if unknown:
         raise SystemExit(f"unknown candidate(s) {unknown}; known: {list(CANDIDATES)}")
-    ns = notebook_namespace()
+    ns = notebook_namespace(shipped_dc=any(CANDIDATES[n][0] == "dc_shipped" for n in names))
     for name in names:
         row = candidate(ns, name, args.steps)
         with open(RESULTS / "collapse_search.jsonl", "a") as fh:
