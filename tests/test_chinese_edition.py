@@ -123,3 +123,14 @@ print(repr((ax.get_title(), missing, str(used), str(i18n.font_path()))))
     assert not missing, missing
     assert Path(used) == Path(bundled), f"drawn with {used}, not the course's CJK font"
     assert shot.stat().st_size > 5000
+
+
+def test_the_chinese_teaching_guide_translates_the_current_english_one(tmp_path, monkeypatch):
+    from tools import translate
+
+    assert translate.stale_guides() == [], translate.stale_guides()
+    english = tmp_path / "teaching.md"                     # a changed English guide makes the translation stale
+    english.write_text((ROOT / "docs" / "teaching.md").read_text(encoding="utf-8") + "\nOne more line.\n")
+    monkeypatch.setattr(translate, "GUIDES", {ROOT / "docs" / "teaching.zh.md": english})
+    (problem,) = translate.stale_guides()
+    assert "has changed since" in problem and "teaching.zh.md" in problem

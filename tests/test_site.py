@@ -21,7 +21,7 @@ from tools.chromium import find_chromium
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "site"
 NOTEBOOK_PAGES = ["01_autoencoder", "02_vae", "02b_gan_game_2d", "03_gan"]
-PAGES = ["index.html", "teaching.html", "zh/index.html"] + [f"{lang}{s}.html" for lang in ("", "zh/") for s in NOTEBOOK_PAGES]
+PAGES = ["index.html", "teaching.html", "zh/index.html", "zh/teaching.html"] + [f"{lang}{s}.html" for lang in ("", "zh/") for s in NOTEBOOK_PAGES]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")

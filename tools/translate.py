@@ -203,6 +203,32 @@ def todo(stem: str) -> dict:
     return {"notebook": f"{stem}.ipynb", "cells": sheet}
 
 
+#: Chinese documents translated by hand from an English one: {Chinese file: its English source}. Each starts with
+#: a line naming the digest of the English text it translates; a changed English file makes it stale.
+GUIDES = {ROOT / "docs" / "teaching.zh.md": ROOT / "docs" / "teaching.md"}
+GUIDE_STAMP = re.compile(r"<!-- translated from (?P<source>\S+) at (?P<digest>[0-9a-f]{12})")
+
+
+def stale_guides() -> list[str]:
+    """What is wrong with the translated documents of :data:`GUIDES` (empty: all up to date)."""
+    name = lambda p: str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+    found = []
+    for zh, en in GUIDES.items():
+        if not zh.exists():
+            found.append(f"{name(zh)} is missing (the Chinese edition of {name(en)})")
+            continue
+        stamp = GUIDE_STAMP.match(zh.read_text(encoding="utf-8"))
+        now = digest(en.read_text(encoding="utf-8"))
+        if stamp is None:
+            found.append(f"{name(zh)}: its first line must be '<!-- translated from "
+                         f"{name(en)} at {now} -->'")
+        elif stamp["digest"] != now:
+            found.append(f"{name(zh)} translates {name(en)} at {stamp['digest']}, which has "
+                         f"changed since (now {now}): update the translation (`git diff` on the English file shows "
+                         f"what changed), then write {now} in its first line")
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["build", "status", "todo"])
@@ -220,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
                 found += problems(json.loads((ENGLISH / f"{stem}.ipynb").read_text(encoding="utf-8")), load(stem), stem)
             except TranslationError as err:
                 found.append(str(err))
+        found += stale_guides()
         print("\n".join(found) or "every translation is up to date")
         return 1 if found else 0
     try:
