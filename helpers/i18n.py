@@ -4,7 +4,8 @@ One setting switches them: the first code cell of every notebook calls ``helpers
 Chinese edition (``notebooks/zh/``, built by ``python -m tools.translate build``) differs from the English
 notebooks only there, in ``LANGUAGE = "zh"``. The plotting code is the same in both: every text a figure draws
 (titles, axis labels, legends, captions) is looked up in ``i18n/zh/figures.json`` as it is drawn, and the
-widgets look up their labels the same way. A text with numbers in it is matched by a pattern whose ``{}``
+widgets look up their labels the same way, and so does what a notebook prints (each line; a Markdown table cell by
+cell) and the score tables of :mod:`helpers.metrics`. A text with numbers in it is matched by a pattern whose ``{}``
 stands for any text (``"fully connected GAN after {} steps"``). A text without a translation is drawn as it is.
 
 Chinese glyphs come from the Noto Sans CJK SC font that the ``mplfonts`` package installs with the course, so
@@ -44,6 +45,8 @@ def _table(lang: str) -> tuple[dict[str, str], list[tuple[re.Pattern, str]]]:
         if "{}" in key:
             regex = "^" + "(.+?)".join(re.escape(part) for part in key.split("{}")) + "$"
             patterns.append((re.compile(regex, re.S), value))
+    # the most specific pattern first: "test MSE {} after {} steps" before "{} steps"
+    patterns.sort(key=lambda entry: -len(entry[0].pattern.replace("(.+?)", "")))
     return exact, patterns
 
 
@@ -66,6 +69,71 @@ def tr(text: str) -> str:
             parts = value.split("{}")  # the matched pieces go back where the translation has its {}
             return "".join(part + (pieces[i] if i < len(pieces) else "") for i, part in enumerate(parts))
     return text
+
+
+def tr_output(text: str) -> str:
+    """Printed output in the current language, line by line: a Markdown table row cell by cell, any other line
+    as a whole (:func:`tr`); lines without a translation stay as they are."""
+    if _state["language"] == "en" or not text:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("|") and line.endswith("|"):
+            cells = line[1:-1].split("|")
+            line = "|" + "|".join(f" {tr(c.strip())} " if tr(c.strip()) != c.strip() else c for c in cells) + "|"
+        else:
+            line = tr(line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class _TranslatedStream:
+    """A stand-in for ``sys.stdout`` that passes each complete line through :func:`tr_output`."""
+
+    def __init__(self, stream):
+        self._stream, self._pending = stream, ""
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        if "\n" in self._pending:
+            done, self._pending = self._pending.rsplit("\n", 1)
+            self._stream.write(tr_output(done) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(tr_output(self._pending))
+            self._pending = ""
+        self._stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _translate_printed_output() -> None:
+    """Make printed lines and displayed Markdown tables look themselves up in the table (once per process): the
+    results a Chinese notebook prints then read in Chinese, while its code stays the English code."""
+    import sys
+
+    if not isinstance(sys.stdout, _TranslatedStream):
+        sys.stdout = _TranslatedStream(sys.stdout)
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    publisher = getattr(shell, "display_pub", None)
+    if publisher is None or getattr(publisher.publish, "_genmodels_i18n", False):
+        return
+    original = publisher.publish
+
+    def publish(data, *args, **kwargs):
+        data = {k: (tr_output(v) if k in ("text/markdown", "text/plain") and isinstance(v, str) else v)
+                for k, v in data.items()}
+        return original(data, *args, **kwargs)
+
+    publish._genmodels_i18n = True
+    publisher.publish = publish
 
 
 def font_path() -> Path:
@@ -117,3 +185,4 @@ def use(lang: str) -> None:
     plt.rcParams["font.sans-serif"] = [name, *[f for f in plt.rcParams["font.sans-serif"] if f != name]]
     plt.rcParams["axes.unicode_minus"] = False  # the CJK font has no Unicode minus sign: use the ASCII hyphen
     _translate_while_drawing()
+    _translate_printed_output()

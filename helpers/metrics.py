@@ -27,6 +27,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .data import load_mnist
+from .i18n import tr
 from .checkpoints import load_weights, weights_path, write_atomically
 from .env import data_dir, is_quick, writes_weights
 from .images import check_images
@@ -213,10 +214,10 @@ class ScoreTable:
         # a row is small beside the reference rows' size (10,000; 1,000 in quick mode, where both shrink alike)
         self.full = max([s["samples"] for _, s, ref in rows if ref] or [DEFAULT_SAMPLES])
         small = sorted({s["samples"] for _, s, _ in rows if s["samples"] < self.full})
-        self.note = self.NOTE + (self.RECORDED if recorded else "") + (
-            f" WARNING: rows marked * score only {', '.join(map(str, small))} images. The Frechet distance of a "
+        self.note = tr(self.NOTE) + (" " + tr(self.RECORDED.strip()) if recorded else "") + (" " + tr(
+            f"WARNING: rows marked * score only {', '.join(map(str, small))} images. The Frechet distance of a "
             f"small set comes out too high (from a few images it means nothing), so compare it only with rows "
-            f"of {self.full:,} images like the reference rows." if small else "")
+            f"of {self.full:,} images like the reference rows.") if small else "")
 
     def _cells(self, s: dict) -> list[str]:
         star = "*" if s["samples"] < self.full else ""
@@ -224,9 +225,9 @@ class ScoreTable:
         return [f"{s['samples']:,}{star}", f"{s['fd']:.2f}{star}", f"{s['coverage_tv']:.3f}", f"{s['confidence']:.3f}", bars]
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{escape(c)}</th>" for c in ("", *self.COLUMNS))
+        head = "".join(f"<th>{escape(tr(c))}</th>" for c in ("", *self.COLUMNS))
         body = "".join(
-            f"<tr><td style='text-align:left'>{f'<i>{escape(name)}</i>' if ref else f'<b>{escape(name)}</b>'}</td>"
+            f"<tr><td style='text-align:left'>{f'<i>{escape(tr(name))}</i>' if ref else f'<b>{escape(tr(name))}</b>'}</td>"
             + "".join(f"<td style='text-align:right'>{escape(c)}</td>" for c in self._cells(s)[:-1])
             + f"<td title='{' '.join(map(str, s['histogram']))}' style='font-family:monospace'>{self._cells(s)[-1]}</td></tr>"
             for name, s, ref in self.rows)
@@ -234,7 +235,8 @@ class ScoreTable:
                 f"<p style='font-size:smaller'>{escape(self.note)}</p>")
 
     def __str__(self) -> str:
-        lines = [("", *self.COLUMNS)] + [(name + (" (ref)" if ref else ""), *self._cells(s)) for name, s, ref in self.rows]
+        lines = [("", *map(tr, self.COLUMNS))] + [(tr(name) + (" (ref)" if ref else ""), *self._cells(s))
+                                                  for name, s, ref in self.rows]
         widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
         return "\n".join(["  ".join(c.ljust(w) if i in (0, 5) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths)))
                           for line in lines] + [self.note])

@@ -54,7 +54,7 @@ def test_lab_as_root_adds_allow_root_unless_given():
 @pytest.mark.parametrize("root", [True, False])
 def test_main_lab_runs_that_command_and_says_when_it_adds_allow_root(monkeypatch, capsys, root):
     ran = []
-    monkeypatch.setattr(course, "install", lambda dev: Path("fake-python"))
+    monkeypatch.setattr(course, "install", lambda dev, site=False: Path("fake-python"))
     monkeypatch.setattr(course, "is_root", lambda: root)
     monkeypatch.setattr(course, "call", lambda command: ran.append(command) or 0)
     with pytest.raises(SystemExit) as done:
@@ -67,7 +67,7 @@ def test_main_lab_runs_that_command_and_says_when_it_adds_allow_root(monkeypatch
 
 
 def test_main_lab_exits_with_jupyterlabs_status(monkeypatch, capsys):
-    monkeypatch.setattr(course, "install", lambda dev: Path("fake-python"))
+    monkeypatch.setattr(course, "install", lambda dev, site=False: Path("fake-python"))
     monkeypatch.setattr(course, "call", lambda command: 3)
     with pytest.raises(SystemExit) as done:
         course.main(["lab"])

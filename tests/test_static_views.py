@@ -22,13 +22,13 @@ import pytest
 from tools.chromium import ARGS as CHROMIUM_ARGS
 from tools.chromium import find_chromium
 
-from tools.diagrams import BLOCK
+from tools.diagrams import BLOCK, DIGESTS, digest
 from tools.diagrams import diagrams as diagrams_in_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHINESE = sorted((ROOT / "notebooks").glob("zh/*.ipynb"))  # the Chinese edition: its pictures are in ../figures/
-PICTURE = re.compile(BLOCK.pattern.replace('<img src="figures/', '<img src="(?:\\.\\./)?figures/'), re.DOTALL)
+PICTURE = BLOCK  # the English pictures are figures/NAME.png, the Chinese ones ../figures/NAME_zh.png
 ARTIFACTS = ROOT / "tests" / "artifacts" / "static"
 ABSOLUTE = re.compile(r"(?<![\w.])(/(home|Users|root|work|tmp|private|var|opt)/[\w.-]+|[A-Z]:\\\\[\w.-]+)")
 CHROMIUM = find_chromium()
@@ -73,6 +73,15 @@ def test_committed_notebooks_read_right_without_a_kernel(path):
     bars = [o for c in nb["cells"] for o in c.get("outputs", []) if "it/s" in _text(o.get("data", {}).get("text/plain", ""))]
     trains_with_a_bar = "tqdm" in "".join(_text(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert bars or not trains_with_a_bar, f"{path.name}: no progress bar found, so the finished-bar check above checked nothing"
+
+
+def test_every_diagram_is_drawn_from_its_current_source():
+    """A diagram's picture is redrawn (make diagrams) whenever its Mermaid source changes, in either edition."""
+    drawn = json.loads(DIGESTS.read_text())
+    stale = [f"{nb}: figures/{name}.png" for nb, name, source in diagrams_in_notebooks() if drawn.get(name) != digest(source)]
+    assert not stale, "drawn from an older source (run make diagrams): " + ", ".join(stale)
+    chinese = [name for nb, name, _ in diagrams_in_notebooks() if nb.startswith("zh/")]
+    assert chinese and all(name.endswith("_zh") for name in chinese), chinese
 
 
 def _stills(nb) -> int:
