@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -184,5 +185,8 @@ def use(lang: str) -> None:
     plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["font.sans-serif"] = [name, *[f for f in plt.rcParams["font.sans-serif"] if f != name]]
     plt.rcParams["axes.unicode_minus"] = False  # the CJK font has no Unicode minus sign: use the ASCII hyphen
+    # the font ships one weight: bold text is drawn in it at regular weight, which matplotlib reports on every
+    # bold label ("findfont: Failed to find font weight bold"); the fallback is what we want, so keep it quiet
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     _translate_while_drawing()
     _translate_printed_output()
