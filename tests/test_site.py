@@ -174,6 +174,14 @@ def test_chinese_page_labels_and_figures_are_chinese(chromium, server):
         en_images = set(page.eval_on_selector_all("main img", "els => els.map(e => e.src.slice(-200))"))
     finally:
         page.close()
+    page, _ = browse.open_page(context, server + "zh/02b_gan_game_2d.html")
+    try:
+        buttons += page.locator(".gm-live button").all_inner_texts()
+        captions = page.locator(".gm-live .gm-status").all_inner_texts()
+    finally:
+        page.close()
+    untranslated = [b for b in buttons + captions if re.search(r"[A-Za-z]{3}", b)]
+    assert not untranslated, f"English labels on a Chinese page: {untranslated}"
     # the Chinese run draws its figures with Chinese text: almost none of its pictures equals the English one
     assert len(zh_images & en_images) < 0.2 * len(zh_images), (len(zh_images & en_images), len(zh_images))
 
