@@ -3,7 +3,7 @@
 One file per job: the run's start (:mod:`helpers.start`: style, language, seed, device), MNIST in memory and
 mini-batches (:mod:`helpers.data`), training runs on disk and the train-or-load call (:mod:`helpers.checkpoints`),
 a training loop's progress (:mod:`helpers.training`), the image check (:mod:`helpers.images`), plots
-(:mod:`helpers.plot`), latent-space sliders (:mod:`helpers.widgets`), sample-quality scores
+(:mod:`helpers.plot`), latent-space sliders (:mod:`helpers.widgets`; what the website needs from each, :mod:`helpers.site`), sample-quality scores
 (:mod:`helpers.metrics`), figure text in two languages (:mod:`helpers.i18n`), the environment's switches and
 folders (:mod:`helpers.env`), and the model classes later notebooks reuse (:mod:`helpers.models`, generated
 from the notebooks).
